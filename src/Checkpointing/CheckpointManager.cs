@@ -1,0 +1,739 @@
+using System.Buffers;
+using System.Diagnostics;
+using Checkpointing.Diagnostics;
+using Checkpointing.Format;
+using Checkpointing.Retention;
+using Checkpointing.Serialization;
+using Checkpointing.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Checkpointing;
+
+/// <summary>
+/// Saves and restores the state of one run, <c>&lt;root&gt;/&lt;processType&gt;/&lt;name&gt;/</c>.
+/// A save that returned is durable; a crash at any moment leaves the previous or the new
+/// checkpoint; every byte read back is verified and a damaged newest checkpoint is quarantined
+/// in favour of the newest valid one.
+/// </summary>
+/// <remarks>
+/// Unless <see cref="CheckpointOptions.ReadOnly"/> is set, the manager is the run's only writer
+/// from construction until it is disposed (or the process exits): a second writer gets
+/// <see cref="CheckpointLockedException"/>. The methods are thread-safe; saves run one at a time.
+/// </remarks>
+public sealed class CheckpointManager : IDisposable, IAsyncDisposable
+{
+    private readonly LocalDirectoryStore _store;
+    private readonly ICheckpointSerializer _serializer;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly RetentionPlanner _retention;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly Dictionary<string, (Manifest Manifest, long Length)> _manifestCache = new(StringComparer.Ordinal);
+    private readonly Lock _cacheLock = new();
+    private readonly CheckpointOptions _options;
+    private IDisposable? _writerLock;
+    private bool _disposed;
+
+    /// <summary>Opens (and, unless read-only, creates and locks) the run <paramref name="processType"/>/<paramref name="name"/>.</summary>
+    /// <param name="processType">The kind of process, e.g. <c>training</c>, <c>download</c>, <c>trading</c>: a single directory name.</param>
+    /// <param name="name">The run's name, e.g. <c>my_experiment</c>: a single directory name.</param>
+    /// <param name="options">Settings; null uses the defaults.</param>
+    /// <exception cref="ArgumentException">A name is not a safe single path segment, or an option is out of range.</exception>
+    /// <exception cref="CheckpointLockedException">Another live process is writing this run.</exception>
+    /// <exception cref="CheckpointStorageException">The run directory cannot be created.</exception>
+    public CheckpointManager(string processType, string name, CheckpointOptions? options = null)
+        : this(processType, name, options, fileSystem: null, faults: LocalStoreFaults.None)
+    {
+    }
+
+    internal CheckpointManager(string processType, string name, CheckpointOptions? options, IFileSystem? fileSystem, LocalStoreFaults faults)
+    {
+        RunName.Validate(processType, nameof(processType));
+        RunName.Validate(name, nameof(name));
+        _options = options ?? new CheckpointOptions();
+        Validate(_options);
+        ProcessType = processType;
+        Name = name;
+        RunDirectory = Path.GetFullPath(Path.Combine(_options.RootDirectory, processType, name));
+        _store = new LocalDirectoryStore(RunDirectory, fileSystem, faults);
+        _serializer = _options.Serializer ?? JsonCheckpointSerializer.Default;
+        _logger = (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<CheckpointManager>();
+        _time = _options.TimeProvider;
+        _retention = new RetentionPlanner(_options);
+
+        if (!_options.ReadOnly)
+        {
+            _store.EnsureCreated();
+            _writerLock = _store.AcquireWriterLock();
+            try
+            {
+                var removed = _store.RemoveTemporaryFiles();
+                if (removed > 0)
+                {
+                    Log.RemovedTemporaryFiles(_logger, removed, RunDirectory);
+                }
+            }
+            catch
+            {
+                _writerLock.Dispose();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>The process type this manager was opened with.</summary>
+    public string ProcessType { get; }
+
+    /// <summary>The run name this manager was opened with.</summary>
+    public string Name { get; }
+
+    /// <summary>The full path of the run directory.</summary>
+    public string RunDirectory { get; }
+
+    /// <summary>True when opened with <see cref="CheckpointOptions.ReadOnly"/>.</summary>
+    public bool IsReadOnly => _options.ReadOnly;
+
+    /// <summary>
+    /// Saves <paramref name="state"/> as a new checkpoint and returns once it is durable (fsynced and
+    /// renamed into place, directory fsynced). Then applies retention.
+    /// </summary>
+    /// <param name="state">The state: any object the serializer handles (records, classes, collections).</param>
+    /// <param name="step">Work done so far (trials, episodes, items); must be ≥ 0. Newest means highest step.</param>
+    /// <param name="totalSteps">Total work, for progress; must be &gt; 0 when given.</param>
+    /// <param name="status">What the process is doing; <see cref="CheckpointStatus.InProgress"/> for periodic saves.</param>
+    /// <param name="metrics">Named numbers to keep with the checkpoint (used by best-N retention).</param>
+    /// <param name="tags">Free-form text to keep with the checkpoint.</param>
+    /// <returns>The new checkpoint's metadata.</returns>
+    /// <exception cref="CheckpointStorageException">The write failed; earlier checkpoints are untouched and latest did not change.</exception>
+    /// <exception cref="CheckpointSerializationException">The state could not be serialised.</exception>
+    public CheckpointMetadata Save<T>(
+        T state,
+        long step,
+        long? totalSteps = null,
+        CheckpointStatus status = CheckpointStatus.InProgress,
+        IReadOnlyDictionary<string, double>? metrics = null,
+        IReadOnlyDictionary<string, string>? tags = null)
+    {
+        var payload = PrepareSave(state, step, totalSteps, metrics);
+        _writeGate.Wait();
+        try
+        {
+            return SaveCore<T>(payload, step, totalSteps, status, metrics, tags, CancellationToken.None);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Like <see cref="Save{T}"/>, but the file work runs off the calling thread. Cancellation is
+    /// honoured until the file is published; a cancelled save leaves nothing behind.
+    /// </summary>
+    public async Task<CheckpointMetadata> SaveAsync<T>(
+        T state,
+        long step,
+        long? totalSteps = null,
+        CheckpointStatus status = CheckpointStatus.InProgress,
+        IReadOnlyDictionary<string, double>? metrics = null,
+        IReadOnlyDictionary<string, string>? tags = null,
+        CancellationToken cancellationToken = default)
+    {
+        var payload = PrepareSave(state, step, totalSteps, metrics);
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await Task.Run(() => SaveCore<T>(payload, step, totalSteps, status, metrics, tags, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>Loads the newest valid checkpoint, or returns null when the run has none.</summary>
+    /// <exception cref="CheckpointCorruptException">Checkpoints exist but none is valid; the exception lists each and why.</exception>
+    /// <exception cref="CheckpointVersionException">The newest checkpoint was written by a newer, incompatible format version.</exception>
+    /// <exception cref="CheckpointSerializationException">The newest valid checkpoint's state does not fit <typeparamref name="T"/>.</exception>
+    public Checkpoint<T>? LoadLatest<T>()
+    {
+        ThrowIfDisposed();
+        var found = FindNewestValid(readState: true);
+        if (found is null)
+        {
+            return null;
+        }
+
+        var (metadata, state, skipped) = found.Value;
+        return new Checkpoint<T>(Deserialize<T>(state, metadata), metadata, skipped);
+    }
+
+    /// <summary>Asynchronous <see cref="LoadLatest{T}"/>.</summary>
+    public Task<Checkpoint<T>?> LoadLatestAsync<T>(CancellationToken cancellationToken = default) =>
+        Task.Run(LoadLatest<T>, cancellationToken);
+
+    /// <summary>Loads the newest checkpoint saved at <paramref name="step"/>.</summary>
+    /// <exception cref="CheckpointNotFoundException">No checkpoint of that step exists.</exception>
+    /// <exception cref="CheckpointCorruptException">It exists but fails verification.</exception>
+    public Checkpoint<T> Load<T>(long step)
+    {
+        ThrowIfDisposed();
+        var match = ListNames().Where(n => n.Name.Step == step).OrderBy(n => n.Name).LastOrDefault();
+        if (match.Name is null)
+        {
+            throw new CheckpointNotFoundException($"Run '{ProcessType}/{Name}' has no checkpoint at step {step}. Use List() to see the steps it has.");
+        }
+
+        return LoadFile<T>(match.Name);
+    }
+
+    /// <summary>Loads the checkpoint with the given id (its file name without <c>.ckpt</c>).</summary>
+    /// <exception cref="CheckpointNotFoundException">No checkpoint has that id.</exception>
+    /// <exception cref="CheckpointCorruptException">It exists but fails verification.</exception>
+    public Checkpoint<T> Load<T>(string checkpointId)
+    {
+        ThrowIfDisposed();
+        ArgumentException.ThrowIfNullOrEmpty(checkpointId);
+        var fileName = checkpointId.EndsWith(LocalDirectoryStore.CheckpointExtension, StringComparison.Ordinal) ? checkpointId : checkpointId + LocalDirectoryStore.CheckpointExtension;
+        if (!CheckpointFileName.TryParse(fileName, out var parsed) || parsed is null)
+        {
+            throw new CheckpointNotFoundException($"'{checkpointId}' is not a checkpoint id (expected checkpoint_step_<step>_<yyyyMMdd_HHmmss>[_n]).");
+        }
+
+        return LoadFile<T>(parsed);
+    }
+
+    /// <summary>
+    /// The seed's <c>resume_training</c>: loads the newest valid checkpoint if there is one.
+    /// Deconstruct the result as <c>var (resumed, startStep, state) = manager.Resume&lt;S&gt;();</c>.
+    /// On a fresh start, <c>state</c> is <c>default</c>; use <see cref="Resume{T}(Func{T})"/> for an initial state.
+    /// </summary>
+    public ResumeResult<T?> Resume<T>() => Resume<T?>(static () => default);
+
+    /// <summary>Like <see cref="Resume{T}()"/>, with <paramref name="initialState"/> supplying the state on a fresh start.</summary>
+    public ResumeResult<T> Resume<T>(Func<T> initialState)
+    {
+        ArgumentNullException.ThrowIfNull(initialState);
+        var loaded = LoadLatest<T>();
+        return loaded is null
+            ? new ResumeResult<T>(false, 0, initialState(), null, [])
+            : new ResumeResult<T>(true, loaded.Metadata.Step, loaded.State, loaded.Metadata, loaded.Skipped);
+    }
+
+    /// <summary>Asynchronous <see cref="Resume{T}(Func{T})"/>.</summary>
+    public Task<ResumeResult<T>> ResumeAsync<T>(Func<T> initialState, CancellationToken cancellationToken = default) =>
+        Task.Run(() => Resume(initialState), cancellationToken);
+
+    /// <summary>Asynchronous <see cref="Resume{T}()"/>.</summary>
+    public Task<ResumeResult<T?>> ResumeAsync<T>(CancellationToken cancellationToken = default) =>
+        Task.Run(Resume<T>, cancellationToken);
+
+    /// <summary>
+    /// Describes the checkpoint a resume would use (verified, not deserialised) and the newer ones
+    /// that had to be skipped; null when the run has no checkpoint.
+    /// </summary>
+    /// <exception cref="CheckpointCorruptException">Checkpoints exist but none is valid.</exception>
+    public RecoveryInfo? GetRecoveryInfo()
+    {
+        ThrowIfDisposed();
+        var found = FindNewestValid(readState: true);
+        return found is null ? null : new RecoveryInfo(found.Value.Metadata, found.Value.Skipped);
+    }
+
+    /// <summary>
+    /// Every checkpoint of the run, oldest first, from the files' footers (payloads are not read).
+    /// Files whose footer is unreadable are left out; loading reports them.
+    /// </summary>
+    public IReadOnlyList<CheckpointMetadata> List()
+    {
+        ThrowIfDisposed();
+        var result = new List<CheckpointMetadata>();
+        foreach (var (name, length) in ListNames().OrderBy(n => n.Name))
+        {
+            try
+            {
+                result.Add(ToMetadata(ReadManifestCached(name, length, out var storedLength), name, storedLength));
+            }
+            catch (CheckpointException)
+            {
+                // Damaged or foreign: not a checkpoint this run can use.
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Deletes the checkpoint with the given id; returns false when there is none.</summary>
+    /// <exception cref="InvalidOperationException">The manager is read-only.</exception>
+    public bool Delete(string checkpointId)
+    {
+        ThrowIfDisposed();
+        ThrowIfReadOnly();
+        ArgumentException.ThrowIfNullOrEmpty(checkpointId);
+        var fileName = checkpointId.EndsWith(LocalDirectoryStore.CheckpointExtension, StringComparison.Ordinal) ? checkpointId : checkpointId + LocalDirectoryStore.CheckpointExtension;
+        if (!CheckpointFileName.TryParse(fileName, out _))
+        {
+            return false;
+        }
+
+        _writeGate.Wait();
+        try
+        {
+            Forget(fileName);
+            return _store.Delete(fileName);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>Deletes every checkpoint of the run (for a deliberate fresh start); quarantined files stay. Returns how many were deleted.</summary>
+    /// <exception cref="InvalidOperationException">The manager is read-only.</exception>
+    public int DeleteAll()
+    {
+        ThrowIfDisposed();
+        ThrowIfReadOnly();
+        _writeGate.Wait();
+        try
+        {
+            var count = 0;
+            foreach (var (name, _) in ListNames())
+            {
+                Forget(name.FileName);
+                if (_store.Delete(name.FileName))
+                {
+                    count++;
+                }
+            }
+
+            return count;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>Releases the writer lock. Saves already returned stay durable.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _writeGate.Wait();
+        try
+        {
+            Interlocked.Exchange(ref _writerLock, null)?.Dispose();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>Waits for a save in progress, then releases the writer lock.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        await _writeGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            Interlocked.Exchange(ref _writerLock, null)?.Dispose();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private static void Validate(CheckpointOptions o)
+    {
+        if (string.IsNullOrWhiteSpace(o.RootDirectory))
+        {
+            throw new ArgumentException("CheckpointOptions.RootDirectory must name a directory.", "options");
+        }
+
+        if (o.KeepLastN is < 1)
+        {
+            throw new ArgumentException($"CheckpointOptions.KeepLastN is {o.KeepLastN}; it must be at least 1, or null to keep every checkpoint.", "options");
+        }
+
+        if (o.KeepBestN < 0)
+        {
+            throw new ArgumentException($"CheckpointOptions.KeepBestN is {o.KeepBestN}; it must be 0 or more.", "options");
+        }
+
+        if (o.KeepEvery is { } every && every <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"CheckpointOptions.KeepEvery is {every}; it must be positive, or null to turn it off.", "options");
+        }
+
+        if (o.MaxTotalBytes is <= 0)
+        {
+            throw new ArgumentException($"CheckpointOptions.MaxTotalBytes is {o.MaxTotalBytes}; it must be positive, or null for no cap.", "options");
+        }
+
+        if (!Enum.IsDefined(o.Compression))
+        {
+            throw new ArgumentException($"CheckpointOptions.Compression has the undefined value {(int)o.Compression}.", "options");
+        }
+
+        if (o.TimeProvider is null)
+        {
+            throw new ArgumentException("CheckpointOptions.TimeProvider must not be null.", "options");
+        }
+    }
+
+    private ArrayBufferWriter<byte> PrepareSave<T>(T state, long step, long? totalSteps, IReadOnlyDictionary<string, double>? metrics)
+    {
+        ThrowIfDisposed();
+        ThrowIfReadOnly();
+        ArgumentOutOfRangeException.ThrowIfNegative(step);
+        if (totalSteps is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(totalSteps), totalSteps, "totalSteps must be positive when given.");
+        }
+
+        if (metrics is not null)
+        {
+            foreach (var key in metrics.Keys)
+            {
+                if (string.IsNullOrEmpty(key))
+                {
+                    throw new ArgumentException("Metric names must not be empty.", nameof(metrics));
+                }
+            }
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        try
+        {
+            _serializer.Serialize(buffer, state);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw new CheckpointSerializationException(
+                $"The state of type {typeof(T).Name} could not be serialised by the '{_serializer.Name}' serializer: {ex.Message}. Nothing was saved.", ex);
+        }
+
+        return buffer;
+    }
+
+    private CheckpointMetadata SaveCore<T>(
+        ArrayBufferWriter<byte> payload,
+        long step,
+        long? totalSteps,
+        CheckpointStatus status,
+        IReadOnlyDictionary<string, double>? metrics,
+        IReadOnlyDictionary<string, string>? tags,
+        CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        var started = Stopwatch.GetTimestamp();
+        var now = _time.GetUtcNow();
+        var existing = ListNames().Select(n => n.Name.FileName).ToHashSet(StringComparer.Ordinal);
+        var discriminator = 0;
+        var name = CheckpointFileName.Create(step, now, discriminator);
+        while (existing.Contains(name.FileName))
+        {
+            name = CheckpointFileName.Create(step, now, ++discriminator);
+        }
+
+        var manifest = new Manifest
+        {
+            CheckpointId = name.Id,
+            ProcessType = ProcessType,
+            Name = Name,
+            Step = step,
+            TotalSteps = totalSteps,
+            Status = status,
+            CreatedUtc = now.ToUniversalTime(),
+            Metrics = metrics is null ? [] : new Dictionary<string, double>(metrics, StringComparer.Ordinal),
+            Tags = tags is null ? [] : new Dictionary<string, string>(tags, StringComparer.Ordinal),
+            WriterHost = Environment.MachineName,
+            WriterProcessId = Environment.ProcessId,
+            Compression = ChunkCodec.Name(ChunkCodec.FromOption(_options.Compression)),
+            Serializer = _serializer.Name,
+            StateType = typeof(T).Name,
+        };
+
+        long length;
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var pending = _store.CreatePending(name.FileName);
+            using (var writer = new CheckpointFileWriter(pending, _options.Compression))
+            {
+                writer.WriteSection(FormatConstants.StateSectionName, "state", "application/json", payload.WrittenSpan);
+                length = writer.Finish(manifest);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            pending.Publish();
+        }
+        catch (Exception ex) when (ex is CheckpointStorageException)
+        {
+            Log.SaveFailed(_logger, ex, step);
+            throw;
+        }
+
+        lock (_cacheLock)
+        {
+            _manifestCache[name.FileName] = (manifest, length);
+        }
+
+        var metadata = ToMetadata(manifest, name, length);
+        Log.Saved(_logger, name.Id, step, length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        ApplyRetention(name);
+        return metadata;
+    }
+
+    private void ApplyRetention(CheckpointFileName justWritten)
+    {
+        var candidates = new List<RetentionCandidate>();
+        foreach (var (name, length) in ListNames())
+        {
+            double? best = null;
+            if (_options.BestMetric is { } metric)
+            {
+                try
+                {
+                    if (ReadManifestCached(name, length, out _).Metrics.TryGetValue(metric, out var v))
+                    {
+                        best = v;
+                    }
+                }
+                catch (CheckpointException)
+                {
+                    // An unreadable file is never "best"; last-N rules still apply to it.
+                }
+            }
+
+            candidates.Add(new RetentionCandidate(name, length, best));
+        }
+
+        foreach (var doomed in _retention.PlanDeletions(candidates, justWritten))
+        {
+            try
+            {
+                Forget(doomed.Name.FileName);
+                _store.Delete(doomed.Name.FileName);
+                Log.RetentionDeleted(_logger, doomed.Name.Id);
+            }
+            catch (CheckpointStorageException ex)
+            {
+                Log.RetentionFailed(_logger, ex, doomed.Name.Id);
+            }
+        }
+    }
+
+    private (CheckpointMetadata Metadata, ReadOnlyMemory<byte> State, IReadOnlyList<SkippedCheckpoint> Skipped)? FindNewestValid(bool readState)
+    {
+        var skipped = new List<SkippedCheckpoint>();
+        foreach (var (name, length) in ListNames().OrderByDescending(n => n.Name))
+        {
+            try
+            {
+                var (manifest, state, storedLength) = ReadVerified(name, length, readState);
+                var metadata = ToMetadata(manifest, name, storedLength);
+                if (skipped.Count > 0)
+                {
+                    Log.FellBack(_logger, metadata.Id, metadata.Step, skipped.Count);
+                }
+
+                return (metadata, state, skipped);
+            }
+            catch (CheckpointCorruptException ex)
+            {
+                skipped.Add(Skip(name.FileName, ex.Reason ?? ex.Message));
+            }
+            catch (CheckpointNotFoundException)
+            {
+                // Removed while we looked (retention in a writer): not a failure.
+            }
+        }
+
+        if (skipped.Count == 0)
+        {
+            return null;
+        }
+
+        var list = string.Join(Environment.NewLine, skipped.Select(s => $"  - {s.FileName}: {s.Reason}" + (s.QuarantinedTo is null ? string.Empty : $" (moved to {s.QuarantinedTo})")));
+        throw new CheckpointCorruptException(
+            $"Run '{ProcessType}/{Name}' has {skipped.Count} checkpoint(s) but none is valid:{Environment.NewLine}{list}{Environment.NewLine}" +
+            "Nothing was deleted. Start fresh with DeleteAll() if the run cannot be recovered from another copy.",
+            skipped);
+    }
+
+    private Checkpoint<T> LoadFile<T>(CheckpointFileName name)
+    {
+        var entry = ListNames().FirstOrDefault(n => n.Name == name);
+        if (entry.Name is null)
+        {
+            throw new CheckpointNotFoundException($"Run '{ProcessType}/{Name}' has no checkpoint '{name.Id}'. Use List() to see the ones it has.");
+        }
+
+        var (manifest, state, storedLength) = ReadVerified(entry.Name, entry.Length, readState: true);
+        var metadata = ToMetadata(manifest, entry.Name, storedLength);
+        return new Checkpoint<T>(Deserialize<T>(state, metadata), metadata, []);
+    }
+
+    private (Manifest Manifest, ReadOnlyMemory<byte> State, long Length) ReadVerified(CheckpointFileName name, long listedLength, bool readState)
+    {
+        var path = Path.Combine(RunDirectory, name.FileName);
+        using var file = _store.OpenRead(name.FileName);
+        var manifest = CheckpointFileReader.ReadManifest(file, path);
+        CheckIdentity(manifest, name, path);
+        var state = readState ? CheckpointFileReader.ReadSection(file, manifest, FormatConstants.StateSectionName, path) : ReadOnlyMemory<byte>.Empty;
+        lock (_cacheLock)
+        {
+            _manifestCache[name.FileName] = (manifest, file.Length);
+        }
+
+        return (manifest, state, file.Length);
+    }
+
+    private Manifest ReadManifestCached(CheckpointFileName name, long listedLength, out long length)
+    {
+        lock (_cacheLock)
+        {
+            if (_manifestCache.TryGetValue(name.FileName, out var cached) && cached.Length == listedLength)
+            {
+                length = cached.Length;
+                return cached.Manifest;
+            }
+        }
+
+        var path = Path.Combine(RunDirectory, name.FileName);
+        using var file = _store.OpenRead(name.FileName);
+        var manifest = CheckpointFileReader.ReadManifest(file, path);
+        CheckIdentity(manifest, name, path);
+        length = file.Length;
+        lock (_cacheLock)
+        {
+            _manifestCache[name.FileName] = (manifest, length);
+        }
+
+        return manifest;
+    }
+
+    private void CheckIdentity(Manifest manifest, CheckpointFileName name, string path)
+    {
+        if (manifest.ProcessType != ProcessType || manifest.Name != Name)
+        {
+            throw CheckpointFileReader.Corrupt(path, $"it belongs to run '{manifest.ProcessType}/{manifest.Name}', not '{ProcessType}/{Name}' (it was copied or renamed into this run)");
+        }
+
+        if (manifest.CheckpointId != name.Id || manifest.Step != name.Step)
+        {
+            throw CheckpointFileReader.Corrupt(path, $"its manifest says it is '{manifest.CheckpointId}' at step {manifest.Step}, which does not match its file name (it was renamed)");
+        }
+    }
+
+    private SkippedCheckpoint Skip(string fileName, string reason)
+    {
+        Forget(fileName);
+        string? movedTo = null;
+        if (!_options.ReadOnly && !_disposed)
+        {
+            try
+            {
+                movedTo = _store.Quarantine(fileName, reason);
+            }
+            catch (CheckpointException)
+            {
+                // Could not move it; it stays where it is and is skipped again next time.
+            }
+        }
+
+        Log.Quarantined(_logger, fileName, reason, movedTo);
+        return new SkippedCheckpoint(fileName, reason, movedTo);
+    }
+
+    private T Deserialize<T>(ReadOnlyMemory<byte> state, CheckpointMetadata metadata)
+    {
+        try
+        {
+            return _serializer.Deserialize<T>(state);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw new CheckpointSerializationException(
+                $"Checkpoint '{metadata.Id}' is intact, but its state could not be read as {typeof(T).Name}: {ex.Message}. " +
+                "Did the state type change since it was saved? The checkpoint was left as it is.", ex);
+        }
+    }
+
+    private List<(CheckpointFileName Name, long Length)> ListNames()
+    {
+        var result = new List<(CheckpointFileName, long)>();
+        foreach (var entry in _store.ListCheckpointFiles())
+        {
+            if (CheckpointFileName.TryParse(entry.Name, out var parsed) && parsed is not null)
+            {
+                result.Add((parsed, entry.Length));
+            }
+            else
+            {
+                Log.IgnoredFile(_logger, entry.Name, RunDirectory);
+            }
+        }
+
+        return result;
+    }
+
+    private void Forget(string fileName)
+    {
+        lock (_cacheLock)
+        {
+            _manifestCache.Remove(fileName);
+        }
+    }
+
+    private CheckpointMetadata ToMetadata(Manifest m, CheckpointFileName name, long storedLength) => new()
+    {
+        Id = name.Id,
+        ProcessType = m.ProcessType,
+        Name = m.Name,
+        Step = m.Step,
+        TotalSteps = m.TotalSteps,
+        TimestampUtc = m.CreatedUtc,
+        Status = m.Status,
+        Metrics = m.Metrics,
+        Tags = m.Tags,
+        StoredBytes = storedLength,
+        StateBytes = m.Sections.Find(s => s.Name == FormatConstants.StateSectionName)?.RawLength ?? 0,
+        StateStoredBytes = m.Sections.Find(s => s.Name == FormatConstants.StateSectionName)?.StoredLength ?? 0,
+        Compression = m.Compression switch
+        {
+            "gzip" => CheckpointCompression.Gzip,
+            "zstd" => CheckpointCompression.Zstd,
+            _ => CheckpointCompression.None,
+        },
+        Checksum = m.PayloadChecksum,
+        WriterHost = m.WriterHost,
+        WriterProcessId = m.WriterProcessId,
+        FormatVersion = m.FormatVersion,
+        FilePath = Path.Combine(RunDirectory, name.FileName),
+    };
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    private void ThrowIfReadOnly()
+    {
+        if (_options.ReadOnly)
+        {
+            throw new InvalidOperationException($"The manager for '{ProcessType}/{Name}' was opened read-only; open it without CheckpointOptions.ReadOnly to save or delete.");
+        }
+    }
+}

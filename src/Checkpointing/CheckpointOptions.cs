@@ -1,0 +1,50 @@
+using Checkpointing.Serialization;
+using Microsoft.Extensions.Logging;
+
+namespace Checkpointing;
+
+/// <summary>
+/// Settings of a <see cref="CheckpointManager"/>. Every property has a working default; the
+/// manager validates them when it is created.
+/// </summary>
+public sealed class CheckpointOptions
+{
+    /// <summary>The directory that holds every run, as <c>&lt;root&gt;/&lt;processType&gt;/&lt;name&gt;/</c>. Default: <c>checkpoints</c> (relative to the working directory).</summary>
+    public string RootDirectory { get; set; } = "checkpoints";
+
+    /// <summary>How many of the newest checkpoints to keep after each save; null keeps all. Default: 5 (as the seed). Must be at least 1 when set.</summary>
+    public int? KeepLastN { get; set; } = 5;
+
+    /// <summary>How many of the best checkpoints by <see cref="BestMetric"/> to keep in addition. Default: 1 when <see cref="BestMetric"/> is set, else unused.</summary>
+    public int KeepBestN { get; set; } = 1;
+
+    /// <summary>The metric that defines "best" (a key of the metrics given to Save). Default: null (no best tracking). The best checkpoint is never deleted by retention.</summary>
+    public string? BestMetric { get; set; }
+
+    /// <summary>Whether a lower or higher <see cref="BestMetric"/> is better. Default: <see cref="BestMetricMode.Min"/>.</summary>
+    public BestMetricMode BestMetricMode { get; set; } = BestMetricMode.Min;
+
+    /// <summary>Also keep one checkpoint per interval forever (like TensorFlow's keep_checkpoint_every_n_hours). Default: null (off).</summary>
+    public TimeSpan? KeepEvery { get; set; }
+
+    /// <summary>Delete the oldest checkpoints while the run holds more than this many bytes; the newest and the best are always kept. Default: null (no cap).</summary>
+    public long? MaxTotalBytes { get; set; }
+
+    /// <summary>Chunk compression. Default: <see cref="CheckpointCompression.Zstd"/> at a fast level.</summary>
+    public CheckpointCompression Compression { get; set; } = CheckpointCompression.Zstd;
+
+    /// <summary>How state is turned into bytes. Default: <see cref="JsonCheckpointSerializer.Default"/> (System.Text.Json).</summary>
+    public ICheckpointSerializer? Serializer { get; set; }
+
+    /// <summary>
+    /// Open the run for reading only: no lock is taken, nothing is created, cleaned up, quarantined or
+    /// deleted, and Save throws. Use it to inspect a run another process is writing. Default: false.
+    /// </summary>
+    public bool ReadOnly { get; set; }
+
+    /// <summary>Where log messages go. Default: nowhere.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>The clock used for timestamps and file names. Default: <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+}

@@ -1,0 +1,11 @@
+namespace Checkpointing;
+
+/// <summary>A checkpoint asked for by step or id does not exist in the run.</summary>
+public sealed class CheckpointNotFoundException : CheckpointException
+{
+    /// <summary>Creates the exception.</summary>
+    public CheckpointNotFoundException(string message)
+        : base(message)
+    {
+    }
+}

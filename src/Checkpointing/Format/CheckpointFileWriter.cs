@@ -1,0 +1,157 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Globalization;
+using System.IO.Hashing;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Checkpointing.Storage;
+
+namespace Checkpointing.Format;
+
+/// <summary>
+/// Writes one .ckpt file front to back in a single pass (no seeking back), so the same bytes can be
+/// streamed to any sink: header, the chunks of each section, the manifest, the trailer.
+/// </summary>
+internal sealed class CheckpointFileWriter : IDisposable
+{
+    private const int BufferSize = 256 << 10;
+
+    private readonly IPendingCheckpointFile _file;
+    private readonly byte _codec;
+    private readonly int _chunkSize;
+    private readonly byte[] _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+    private readonly XxHash3 _payloadHash = new();
+    private readonly XxHash3 _chunkHash = new();
+    private readonly ArrayBufferWriter<byte> _compressed = new();
+    private readonly List<SectionEntry> _sections = [];
+    private readonly byte[] _nonce = new byte[FormatConstants.NonceSize];
+    private int _buffered;
+    private long _position;
+
+    public CheckpointFileWriter(IPendingCheckpointFile file, CheckpointCompression compression, int chunkSize = FormatConstants.DefaultChunkSize)
+    {
+        _file = file;
+        _codec = ChunkCodec.FromOption(compression);
+        _chunkSize = chunkSize;
+        RandomNumberGenerator.Fill(_nonce);
+        WriteHeader();
+    }
+
+    public IReadOnlyList<SectionEntry> Sections => _sections;
+
+    public void WriteSection(string name, string kind, string? contentType, ReadOnlySpan<byte> raw)
+    {
+        var section = new SectionEntry { Name = name, Kind = kind, ContentType = contentType, Offset = _position };
+        var rawHash = new XxHash3();
+        rawHash.Append(raw);
+        var sectionIndex = (ushort)_sections.Count;
+        var offset = 0;
+        do
+        {
+            var slice = raw.Slice(offset, Math.Min(_chunkSize, raw.Length - offset));
+            WriteChunk(sectionIndex, slice);
+            section.ChunkCount++;
+            offset += slice.Length;
+        }
+        while (offset < raw.Length);
+
+        section.RawLength = raw.Length;
+        section.StoredLength = _position - section.Offset;
+        section.RawChecksum = Hex(rawHash.GetCurrentHashAsUInt64());
+        _sections.Add(section);
+    }
+
+    /// <summary>Completes the manifest with the section table and checksum, writes it and the trailer, and returns the file length.</summary>
+    public long Finish(Manifest manifest)
+    {
+        Flush();
+        manifest.Sections = [.. _sections];
+        manifest.PayloadChecksum = Hex(_payloadHash.GetCurrentHashAsUInt64());
+        var manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJsonContext.Default.Manifest);
+        var manifestOffset = _position;
+        Emit(manifestBytes, hashIntoPayload: false);
+
+        Span<byte> trailer = stackalloc byte[FormatConstants.TrailerSize];
+        trailer.Clear();
+        BinaryPrimitives.WriteInt64LittleEndian(trailer, manifestOffset);
+        BinaryPrimitives.WriteInt32LittleEndian(trailer[8..], manifestBytes.Length);
+        BinaryPrimitives.WriteUInt64LittleEndian(trailer[16..], XxHash3.HashToUInt64(manifestBytes));
+        _nonce.CopyTo(trailer[24..]);
+        BinaryPrimitives.WriteUInt64LittleEndian(trailer[32..], XxHash3.HashToUInt64(trailer[..32]));
+        FormatConstants.TrailerMagic.CopyTo(trailer[40..]);
+        Emit(trailer, hashIntoPayload: false);
+        Flush();
+        return _position;
+    }
+
+    public void Dispose() => ArrayPool<byte>.Shared.Return(_buffer);
+
+    internal static string Hex(ulong value) => value.ToString("x16", CultureInfo.InvariantCulture);
+
+    private void WriteHeader()
+    {
+        Span<byte> header = stackalloc byte[FormatConstants.HeaderSize];
+        header.Clear();
+        FormatConstants.HeaderMagic.CopyTo(header);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[8..], FormatConstants.MajorVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[10..], FormatConstants.MinorVersion);
+        _nonce.CopyTo(header[16..]);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[24..], XxHash3.HashToUInt64(header[..24]));
+        Emit(header, hashIntoPayload: true);
+    }
+
+    private void WriteChunk(ushort sectionIndex, ReadOnlySpan<byte> raw)
+    {
+        var codec = ChunkCodec.Compress(_codec, raw, _compressed);
+        var stored = _compressed.WrittenSpan;
+        Span<byte> header = stackalloc byte[FormatConstants.ChunkHeaderSize];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, FormatConstants.ChunkMagic);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], sectionIndex);
+        header[6] = codec;
+        header[7] = 0;
+        BinaryPrimitives.WriteInt32LittleEndian(header[8..], raw.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(header[12..], stored.Length);
+        _chunkHash.Reset();
+        _chunkHash.Append(header[..16]);
+        _chunkHash.Append(stored);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[16..], _chunkHash.GetCurrentHashAsUInt64());
+        Emit(header, hashIntoPayload: true);
+        Emit(stored, hashIntoPayload: true);
+    }
+
+    private void Emit(ReadOnlySpan<byte> data, bool hashIntoPayload)
+    {
+        if (hashIntoPayload)
+        {
+            _payloadHash.Append(data);
+        }
+
+        _position += data.Length;
+        while (!data.IsEmpty)
+        {
+            if (_buffered == 0 && data.Length >= _buffer.Length)
+            {
+                _file.Append(data);
+                return;
+            }
+
+            var n = Math.Min(data.Length, _buffer.Length - _buffered);
+            data[..n].CopyTo(_buffer.AsSpan(_buffered));
+            _buffered += n;
+            data = data[n..];
+            if (_buffered == _buffer.Length)
+            {
+                Flush();
+            }
+        }
+    }
+
+    private void Flush()
+    {
+        if (_buffered > 0)
+        {
+            _file.Append(_buffer.AsSpan(0, _buffered));
+            _buffered = 0;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text.Json.Serialization;
+
+namespace Checkpointing.Format;
+
+/// <summary>The footer manifest of a .ckpt file: the metadata and the section table, as JSON.</summary>
+internal sealed class Manifest
+{
+    public string FormatVersion { get; set; } = $"{FormatConstants.MajorVersion}.{FormatConstants.MinorVersion}";
+
+    public string CheckpointId { get; set; } = string.Empty;
+
+    public string ProcessType { get; set; } = string.Empty;
+
+    public string Name { get; set; } = string.Empty;
+
+    public long Step { get; set; }
+
+    public long? TotalSteps { get; set; }
+
+    public CheckpointStatus Status { get; set; }
+
+    public DateTimeOffset CreatedUtc { get; set; }
+
+    public Dictionary<string, double> Metrics { get; set; } = [];
+
+    public Dictionary<string, string> Tags { get; set; } = [];
+
+    public string WriterHost { get; set; } = string.Empty;
+
+    public int WriterProcessId { get; set; }
+
+    public string Compression { get; set; } = "none";
+
+    public string Serializer { get; set; } = string.Empty;
+
+    /// <summary>The CLR name of the saved state, for people reading the file; never used to create objects.</summary>
+    public string? StateType { get; set; }
+
+    /// <summary>XXH3-64 of every byte from the header through the last chunk, as 16 hex digits.</summary>
+    public string PayloadChecksum { get; set; } = string.Empty;
+
+    public List<SectionEntry> Sections { get; set; } = [];
+}
+
+/// <summary>One named section: where its chunks are and what they must add up to.</summary>
+internal sealed class SectionEntry
+{
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>"state" for the serialised state, "binary" for raw little-endian data.</summary>
+    public string Kind { get; set; } = "state";
+
+    public string? ContentType { get; set; }
+
+    public long Offset { get; set; }
+
+    public long StoredLength { get; set; }
+
+    public long RawLength { get; set; }
+
+    public int ChunkCount { get; set; }
+
+    /// <summary>XXH3-64 of the raw (uncompressed) content, as 16 hex digits.</summary>
+    public string RawChecksum { get; set; } = string.Empty;
+}
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(Manifest))]
+internal sealed partial class ManifestJsonContext : JsonSerializerContext;

@@ -1,0 +1,69 @@
+using System.Runtime.InteropServices;
+
+namespace Checkpointing.Interop;
+
+/// <summary>
+/// The few libc calls the durability protocol depends on. .NET's own <c>Flush(true)</c> ignores
+/// fsync errors on Linux, and its file locking can be switched off by an environment variable,
+/// so these go straight to the C library and every result is checked.
+/// </summary>
+internal static partial class Libc
+{
+    private const string Lib = "libc";
+
+    public const int O_RDONLY = 0;
+    public const int O_RDWR = 2;
+    public const int O_CLOEXEC_LINUX = 0x80000;
+    public const int O_CREAT_LINUX = 0x40;
+    public const int O_DIRECTORY_LINUX = 0x10000;
+    public const int O_CLOEXEC_MAC = 0x1000000;
+    public const int O_CREAT_MAC = 0x200;
+    public const int O_DIRECTORY_MAC = 0x100000;
+
+    public const int LOCK_EX = 2;
+    public const int LOCK_NB = 4;
+    public const int LOCK_UN = 8;
+
+    public const uint RENAME_NOREPLACE = 1;
+    public const int AT_FDCWD = -100;
+
+    [LibraryImport(Lib, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Open(string path, int flags, int mode);
+
+    [LibraryImport(Lib, EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
+
+    [LibraryImport(Lib, EntryPoint = "fsync", SetLastError = true)]
+    public static partial int Fsync(int fd);
+
+    [LibraryImport(Lib, EntryPoint = "flock", SetLastError = true)]
+    public static partial int Flock(int fd, int operation);
+
+    [LibraryImport(Lib, EntryPoint = "ftruncate", SetLastError = true)]
+    public static partial int Ftruncate(int fd, long length);
+
+    [LibraryImport(Lib, EntryPoint = "pwrite", SetLastError = true)]
+    public static unsafe partial nint Pwrite(int fd, byte* buffer, nuint count, long offset);
+
+    [LibraryImport(Lib, EntryPoint = "pread", SetLastError = true)]
+    public static unsafe partial nint Pread(int fd, byte* buffer, nuint count, long offset);
+
+    [LibraryImport(Lib, EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Renameat2(int oldDirFd, string oldPath, int newDirFd, string newPath, uint flags);
+
+    [LibraryImport(Lib, EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Link(string oldPath, string newPath);
+
+    [LibraryImport(Lib, EntryPoint = "unlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Unlink(string path);
+
+    public static int OpenFlagsCloexec => OperatingSystem.IsMacOS() ? O_CLOEXEC_MAC : O_CLOEXEC_LINUX;
+
+    public static int OpenFlagsCreate => OperatingSystem.IsMacOS() ? O_CREAT_MAC : O_CREAT_LINUX;
+
+    public static int OpenFlagsDirectory => OperatingSystem.IsMacOS() ? O_DIRECTORY_MAC : O_DIRECTORY_LINUX;
+
+    public static bool IsUnix => OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD();
+
+    public static int LastErrno => Marshal.GetLastPInvokeError();
+}

@@ -1,0 +1,58 @@
+namespace Checkpointing.Storage;
+
+/// <summary>
+/// The primitive file operations the local store is built from. Production code uses
+/// <see cref="PosixFileSystem"/>; tests substitute a model of what a power cut keeps.
+/// Every method throws <see cref="IOException"/> (or <see cref="UnauthorizedAccessException"/>) on failure.
+/// </summary>
+internal interface IFileSystem
+{
+    bool DirectoryExists(string path);
+
+    /// <summary>Creates the directory and any missing parents, making each new entry durable.</summary>
+    void CreateDirectoryDurable(string path);
+
+    bool FileExists(string path);
+
+    /// <summary>Creates a new file; fails with EEXIST when it already exists.</summary>
+    IWritableFile CreateNew(string path);
+
+    IReadableFile OpenRead(string path);
+
+    /// <summary>Lists the regular files directly inside a directory.</summary>
+    IReadOnlyList<FileEntry> ListFiles(string directory);
+
+    /// <summary>Renames without ever replacing an existing target (fails with EEXIST instead).</summary>
+    void RenameNoReplace(string source, string destination);
+
+    void Delete(string path);
+
+    /// <summary>Makes the directory's entries (creates, renames, deletes) durable.</summary>
+    void SyncDirectory(string path);
+
+    /// <summary>Takes an exclusive, process-lifetime lock on a file, or reports who holds it.</summary>
+    IDisposable? TryLock(string path, string holderDescription, out string? currentHolder);
+}
+
+/// <summary>A file being written front to back.</summary>
+internal interface IWritableFile : IDisposable
+{
+    long Length { get; }
+
+    void Append(ReadOnlySpan<byte> data);
+
+    /// <summary>fsync: data and size durable. A failure is final for this file; never call it again.</summary>
+    void Sync();
+}
+
+/// <summary>A file read by position.</summary>
+internal interface IReadableFile : IDisposable
+{
+    long Length { get; }
+
+    /// <summary>Reads up to <c>buffer.Length</c> bytes at <paramref name="offset"/>; returns fewer only at end of file.</summary>
+    int ReadAt(long offset, Span<byte> buffer);
+}
+
+/// <summary>A directory entry as listed.</summary>
+internal readonly record struct FileEntry(string Name, long Length);

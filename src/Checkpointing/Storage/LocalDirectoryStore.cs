@@ -1,0 +1,321 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Checkpointing.Interop;
+
+namespace Checkpointing.Storage;
+
+/// <summary>
+/// A run directory on a local file system. Publishing follows the only protocol that survives a
+/// power cut: write a temp file in the same directory, fsync it, rename it to its final name
+/// without replacing anything, fsync the directory.
+/// </summary>
+internal sealed class LocalDirectoryStore : ICheckpointStore
+{
+    public const string CheckpointExtension = ".ckpt";
+    public const string TempMarker = ".tmp-";
+    public const string QuarantineDirectoryName = "quarantine";
+    public const string LockFileName = "writer.lock";
+
+    private readonly IFileSystem _fs;
+    private readonly bool _skipFileSync;
+    private readonly bool _skipDirectorySync;
+
+    public LocalDirectoryStore(string directory, IFileSystem? fileSystem = null, LocalStoreFaults faults = LocalStoreFaults.None)
+    {
+        Directory = directory;
+        _fs = fileSystem ?? PosixFileSystem.Instance;
+        _skipFileSync = faults.HasFlag(LocalStoreFaults.SkipFileSync);
+        _skipDirectorySync = faults.HasFlag(LocalStoreFaults.SkipDirectorySync);
+        WriteInPlace = faults.HasFlag(LocalStoreFaults.WriteInPlace);
+    }
+
+    public string Directory { get; }
+
+    public string Location => Directory;
+
+    private bool WriteInPlace { get; }
+
+    public bool Exists => _fs.DirectoryExists(Directory);
+
+    public void EnsureCreated() => Guard("create the run directory", Directory, () => _fs.CreateDirectoryDurable(Directory));
+
+    public IReadOnlyList<FileEntry> ListCheckpointFiles()
+    {
+        if (!_fs.DirectoryExists(Directory))
+        {
+            return [];
+        }
+
+        return Guard("list", Directory, () => _fs.ListFiles(Directory))
+            .Where(f => f.Name.EndsWith(CheckpointExtension, StringComparison.Ordinal) && !f.Name.Contains(TempMarker, StringComparison.Ordinal))
+            .ToList();
+    }
+
+    public IReadableFile OpenRead(string fileName)
+    {
+        var path = Path.Combine(Directory, fileName);
+        try
+        {
+            return _fs.OpenRead(path);
+        }
+        catch (FileNotFoundException ex)
+        {
+            throw new CheckpointNotFoundException($"Checkpoint file '{path}' does not exist (it may have been removed by retention or by another tool).") { Source = ex.Source };
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw StorageError("open", path, ex);
+        }
+    }
+
+    public IPendingCheckpointFile CreatePending(string fileName)
+    {
+        var finalPath = Path.Combine(Directory, fileName);
+        if (WriteInPlace)
+        {
+            var inPlace = Guard("create", finalPath, () => _fs.CreateNew(finalPath));
+            return new PendingFile(this, inPlace, finalPath, finalPath);
+        }
+
+        var tempPath = finalPath + TempMarker + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "-" + Random.Shared.Next().ToString("x8", CultureInfo.InvariantCulture);
+        var file = Guard("create", tempPath, () => _fs.CreateNew(tempPath));
+        return new PendingFile(this, file, tempPath, finalPath);
+    }
+
+    public bool Delete(string fileName)
+    {
+        var path = Path.Combine(Directory, fileName);
+        if (!_fs.FileExists(path))
+        {
+            return false;
+        }
+
+        Guard("delete", path, () => _fs.Delete(path));
+        Guard("fsync directory", Directory, () => SyncDirectory(Directory));
+        return true;
+    }
+
+    public string Quarantine(string fileName, string reason)
+    {
+        var quarantineDir = Path.Combine(Directory, QuarantineDirectoryName);
+        Guard("create quarantine directory", quarantineDir, () => _fs.CreateDirectoryDurable(quarantineDir));
+        var source = Path.Combine(Directory, fileName);
+        var target = Path.Combine(quarantineDir, fileName);
+        for (var n = 1; _fs.FileExists(target); n++)
+        {
+            target = Path.Combine(quarantineDir, $"{fileName}.{n}");
+        }
+
+        Guard("quarantine", source, () => _fs.RenameNoReplace(source, target));
+        var note = Encoding.UTF8.GetBytes($"{DateTimeOffset.UtcNow:O} quarantined by pid {Environment.ProcessId}: {reason}\n");
+        try
+        {
+            using var noteFile = _fs.CreateNew(target + ".reason.txt");
+            noteFile.Append(note);
+        }
+        catch (IOException)
+        {
+            // The note is a courtesy; the move itself is what protects the run.
+        }
+
+        Guard("fsync directory", Directory, () =>
+        {
+            SyncDirectory(quarantineDir);
+            SyncDirectory(Directory);
+        });
+        return target;
+    }
+
+    public int RemoveTemporaryFiles()
+    {
+        if (!_fs.DirectoryExists(Directory))
+        {
+            return 0;
+        }
+
+        var removed = 0;
+        foreach (var entry in Guard("list", Directory, () => _fs.ListFiles(Directory)))
+        {
+            if (entry.Name.Contains(TempMarker, StringComparison.Ordinal))
+            {
+                Guard("delete", entry.Name, () => _fs.Delete(Path.Combine(Directory, entry.Name)));
+                removed++;
+            }
+        }
+
+        if (removed > 0)
+        {
+            Guard("fsync directory", Directory, () => SyncDirectory(Directory));
+        }
+
+        return removed;
+    }
+
+    public IDisposable AcquireWriterLock()
+    {
+        var path = Path.Combine(Directory, LockFileName);
+        var me = $"pid={Environment.ProcessId}\nhost={Environment.MachineName}\nsince={DateTimeOffset.UtcNow:O}\n";
+        string? holder = null;
+        var handle = Guard("lock", path, () => _fs.TryLock(path, me, out holder));
+        if (handle is not null)
+        {
+            return handle;
+        }
+
+        var (pid, host) = ParseHolder(holder);
+        var who = pid is null ? "another process (it has not recorded its pid yet)" : $"process {pid} on host '{host}'";
+        throw new CheckpointLockedException(
+            $"The run at '{Directory}' is already open for writing by {who}. Only one writer per run is allowed: " +
+            "stop the other process, or open this run read-only to list and load checkpoints.",
+            pid,
+            host);
+    }
+
+    internal static (int? Pid, string? Host) ParseHolder(string? text)
+    {
+        int? pid = null;
+        string? host = null;
+        foreach (var line in (text ?? string.Empty).Split('\n'))
+        {
+            if (line.StartsWith("pid=", StringComparison.Ordinal) && int.TryParse(line.AsSpan(4), NumberStyles.None, CultureInfo.InvariantCulture, out var p))
+            {
+                pid = p;
+            }
+            else if (line.StartsWith("host=", StringComparison.Ordinal))
+            {
+                host = line[5..];
+            }
+        }
+
+        return (pid, host);
+    }
+
+    private void SyncDirectory(string path)
+    {
+        if (!_skipDirectorySync)
+        {
+            _fs.SyncDirectory(path);
+        }
+    }
+
+    private static T Guard<T>(string operation, string path, Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw StorageError(operation, path, ex);
+        }
+    }
+
+    private static void Guard(string operation, string path, Action action) =>
+        Guard(operation, path, () =>
+        {
+            action();
+            return true;
+        });
+
+    internal static CheckpointStorageException StorageError(string operation, string path, Exception ex)
+    {
+        var errno = ex switch
+        {
+            FileSystemIOException fse => fse.Errno,
+            IOException io when io.HResult is > 0 and < 4096 => io.HResult,
+            UnauthorizedAccessException => Errno.EACCES,
+            _ => (int?)null,
+        };
+        var advice = errno switch
+        {
+            Errno.ENOSPC or Errno.EDQUOT => " Free some space (or lower KeepLastN / set MaxTotalBytes) and try again.",
+            Errno.EACCES or Errno.EPERM => " Check the permissions of the checkpoint directory.",
+            Errno.EROFS => " The file system is read-only; point RootDirectory at a writable location.",
+            _ => string.Empty,
+        };
+        return new CheckpointStorageException(
+            $"Could not {operation} '{path}': {ex.Message}.{advice} Checkpoints saved earlier are untouched.",
+            errno is int e && Errno.IsTransient(e),
+            ex,
+            errno);
+    }
+
+    private sealed class PendingFile(LocalDirectoryStore store, IWritableFile file, string tempPath, string finalPath) : IPendingCheckpointFile
+    {
+        private bool _published;
+        private bool _closed;
+
+        public long Length => file.Length;
+
+        public void Append(ReadOnlySpan<byte> data)
+        {
+            try
+            {
+                file.Append(data);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw StorageError("write", tempPath, ex);
+            }
+        }
+
+        public void Publish()
+        {
+            Debug.Assert(!_published, "Publish is called once.");
+            if (!store._skipFileSync)
+            {
+                Guard("fsync", tempPath, file.Sync);
+            }
+
+            Close();
+            if (!ReferenceEquals(tempPath, finalPath))
+            {
+                Guard("rename into place", finalPath, () => store._fs.RenameNoReplace(tempPath, finalPath));
+            }
+
+            _published = true;
+            try
+            {
+                store.SyncDirectory(store.Directory);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The rename may or may not survive a power cut; do not let a checkpoint of
+                // unknown durability become "latest". Take it back out (best effort).
+                TryDelete(finalPath);
+                throw StorageError("fsync the directory after publishing", store.Directory, ex);
+            }
+        }
+
+        public void Dispose()
+        {
+            Close();
+            if (!_published)
+            {
+                TryDelete(tempPath);
+            }
+        }
+
+        private void Close()
+        {
+            if (!_closed)
+            {
+                _closed = true;
+                file.Dispose();
+            }
+        }
+
+        private void TryDelete(string path)
+        {
+            try
+            {
+                store._fs.Delete(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Left for RemoveTemporaryFiles on the next open.
+            }
+        }
+    }
+}

@@ -1,0 +1,305 @@
+using System.Text;
+using Checkpointing.Interop;
+using Microsoft.Win32.SafeHandles;
+
+namespace Checkpointing.Storage;
+
+/// <summary>
+/// The real file system. fsync, directory fsync, no-replace rename and locking go through libc with
+/// errno checked, because the .NET equivalents either swallow fsync errors or can be disabled.
+/// </summary>
+internal sealed class PosixFileSystem : IFileSystem
+{
+    public static readonly PosixFileSystem Instance = new();
+
+    public bool DirectoryExists(string path) => Directory.Exists(path);
+
+    public bool FileExists(string path) => File.Exists(path);
+
+    public void CreateDirectoryDurable(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var missing = new Stack<string>();
+        for (var dir = full; dir is not null && !Directory.Exists(dir); dir = Path.GetDirectoryName(dir))
+        {
+            missing.Push(dir);
+        }
+
+        while (missing.Count > 0)
+        {
+            var dir = missing.Pop();
+            Directory.CreateDirectory(dir);
+            var parent = Path.GetDirectoryName(dir);
+            if (parent is not null)
+            {
+                SyncDirectory(parent);
+            }
+        }
+    }
+
+    public IWritableFile CreateNew(string path)
+    {
+        var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, FileOptions.None);
+        return new WritableFile(handle, path);
+    }
+
+    public IReadableFile OpenRead(string path)
+    {
+        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.RandomAccess);
+        return new ReadableFile(handle);
+    }
+
+    public IReadOnlyList<FileEntry> ListFiles(string directory)
+    {
+        var result = new List<FileEntry>();
+        var info = new DirectoryInfo(directory);
+        if (!info.Exists)
+        {
+            return result;
+        }
+
+        foreach (var file in info.EnumerateFiles())
+        {
+            try
+            {
+                result.Add(new FileEntry(file.Name, file.Length));
+            }
+            catch (FileNotFoundException)
+            {
+                // Deleted between listing and stat: it is simply not there any more.
+            }
+        }
+
+        return result;
+    }
+
+    public void RenameNoReplace(string source, string destination)
+    {
+        if (!Libc.IsUnix)
+        {
+            File.Move(source, destination, overwrite: false);
+            return;
+        }
+
+        if (OperatingSystem.IsLinux())
+        {
+            if (Libc.Renameat2(Libc.AT_FDCWD, source, Libc.AT_FDCWD, destination, Libc.RENAME_NOREPLACE) == 0)
+            {
+                return;
+            }
+
+            var errno = Libc.LastErrno;
+            if (errno is not (Errno.EINVAL or Errno.ENOSYS or Errno.EOPNOTSUPP))
+            {
+                throw Failure("rename", destination, errno);
+            }
+        }
+
+        // File systems without RENAME_NOREPLACE: link() fails atomically if the target exists.
+        if (Libc.Link(source, destination) != 0)
+        {
+            throw Failure("link", destination, Libc.LastErrno);
+        }
+
+        if (Libc.Unlink(source) != 0)
+        {
+            throw Failure("unlink", source, Libc.LastErrno);
+        }
+    }
+
+    public void Delete(string path) => File.Delete(path);
+
+    public void SyncDirectory(string path)
+    {
+        if (!Libc.IsUnix)
+        {
+            return; // Windows makes renames durable with the file's own flush.
+        }
+
+        var fd = Libc.Open(path, Libc.O_RDONLY | Libc.OpenFlagsDirectory | Libc.OpenFlagsCloexec, 0);
+        if (fd < 0)
+        {
+            throw Failure("open directory", path, Libc.LastErrno);
+        }
+
+        try
+        {
+            if (Libc.Fsync(fd) != 0)
+            {
+                throw Failure("fsync directory", path, Libc.LastErrno);
+            }
+        }
+        finally
+        {
+            Libc.Close(fd);
+        }
+    }
+
+    public IDisposable? TryLock(string path, string holderDescription, out string? currentHolder)
+    {
+        currentHolder = null;
+        if (!Libc.IsUnix)
+        {
+            return WindowsLock(path, holderDescription, out currentHolder);
+        }
+
+        var fd = Libc.Open(path, Libc.O_RDWR | Libc.OpenFlagsCreate | Libc.OpenFlagsCloexec, 420 /* 0644 */);
+        if (fd < 0)
+        {
+            throw Failure("open lock file", path, Libc.LastErrno);
+        }
+
+        if (Libc.Flock(fd, Libc.LOCK_EX | Libc.LOCK_NB) != 0)
+        {
+            var errno = Libc.LastErrno;
+            try
+            {
+                if (!Errno.IsWouldBlock(errno))
+                {
+                    throw Failure("lock", path, errno);
+                }
+
+                currentHolder = ReadAll(fd);
+                return null;
+            }
+            finally
+            {
+                Libc.Close(fd);
+            }
+        }
+
+        // We own the lock; record who we are for the next process that finds it taken.
+        var bytes = Encoding.UTF8.GetBytes(holderDescription);
+        unsafe
+        {
+            fixed (byte* p = bytes)
+            {
+                if (Libc.Ftruncate(fd, 0) != 0 || Libc.Pwrite(fd, p, (nuint)bytes.Length, 0) < 0)
+                {
+                    var errno = Libc.LastErrno;
+                    Libc.Close(fd);
+                    throw Failure("write lock file", path, errno);
+                }
+            }
+        }
+
+        return new FdLock(fd);
+    }
+
+    private static string ReadAll(int fd)
+    {
+        var buffer = new byte[4096];
+        unsafe
+        {
+            fixed (byte* p = buffer)
+            {
+                var n = Libc.Pread(fd, p, (nuint)buffer.Length, 0);
+                return n <= 0 ? string.Empty : Encoding.UTF8.GetString(buffer, 0, (int)n);
+            }
+        }
+    }
+
+    private static IDisposable? WindowsLock(string path, string holderDescription, out string? currentHolder)
+    {
+        currentHolder = null;
+        try
+        {
+            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+            stream.SetLength(0);
+            stream.Write(Encoding.UTF8.GetBytes(holderDescription));
+            stream.Flush();
+            return stream;
+        }
+        catch (IOException)
+        {
+            try
+            {
+                currentHolder = File.ReadAllText(path);
+            }
+            catch (IOException)
+            {
+                currentHolder = string.Empty;
+            }
+
+            return null;
+        }
+    }
+
+    internal static IOException Failure(string operation, string path, int errno) =>
+        new FileSystemIOException($"{operation} failed for '{path}': {Errno.Describe(errno)}", errno);
+
+    private sealed class FdLock(int fd) : IDisposable
+    {
+        private int _fd = fd;
+
+        public void Dispose()
+        {
+            var fd = Interlocked.Exchange(ref _fd, -1);
+            if (fd >= 0)
+            {
+                Libc.Flock(fd, Libc.LOCK_UN);
+                Libc.Close(fd);
+            }
+        }
+    }
+
+    private sealed class WritableFile(SafeFileHandle handle, string path) : IWritableFile
+    {
+        private bool _syncFailed;
+
+        public long Length { get; private set; }
+
+        public void Append(ReadOnlySpan<byte> data)
+        {
+            RandomAccess.Write(handle, data, Length);
+            Length += data.Length;
+        }
+
+        public void Sync()
+        {
+            if (_syncFailed)
+            {
+                throw new InvalidOperationException("fsync already failed on this file; its contents are unknown and it must be discarded.");
+            }
+
+            if (!Libc.IsUnix)
+            {
+                using var stream = new FileStream(handle, FileAccess.Write);
+                stream.Flush(flushToDisk: true);
+                return;
+            }
+
+            if (Libc.Fsync((int)handle.DangerousGetHandle()) != 0)
+            {
+                _syncFailed = true;
+                throw Failure("fsync", path, Libc.LastErrno);
+            }
+        }
+
+        public void Dispose() => handle.Dispose();
+    }
+
+    private sealed class ReadableFile(SafeFileHandle handle) : IReadableFile
+    {
+        public long Length { get; } = RandomAccess.GetLength(handle);
+
+        public int ReadAt(long offset, Span<byte> buffer)
+        {
+            var total = 0;
+            while (total < buffer.Length)
+            {
+                var n = RandomAccess.Read(handle, buffer[total..], offset + total);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                total += n;
+            }
+
+            return total;
+        }
+
+        public void Dispose() => handle.Dispose();
+    }
+}
