@@ -243,7 +243,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
 
     /// <summary>
     /// Every checkpoint of the run, oldest first, from the files' footers (payloads are not read).
-    /// Files whose footer is unreadable are left out; loading reports them.
+    /// Files whose footer is unreadable are left out (with a warning in the log); loading reports them.
     /// </summary>
     public IReadOnlyList<CheckpointMetadata> List()
     {
@@ -255,9 +255,9 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             {
                 result.Add(ToMetadata(ReadManifestCached(name, length, out var storedLength), name, storedLength));
             }
-            catch (CheckpointException)
+            catch (CheckpointException ex)
             {
-                // Damaged or foreign: not a checkpoint this run can use.
+                Log.ListSkipped(_logger, name.FileName, ex.Message);
             }
         }
 
@@ -398,6 +398,11 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     {
         ThrowIfDisposed();
         ThrowIfReadOnly();
+        if (state is null)
+        {
+            throw new ArgumentNullException(nameof(state), "The state to save is null; save an object (an empty one is fine) so that it can be loaded back.");
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegative(step);
         if (totalSteps is <= 0)
         {
@@ -500,8 +505,20 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
 
     private void ApplyRetention(CheckpointFileName justWritten)
     {
+        List<(CheckpointFileName Name, long Length)> names;
+        try
+        {
+            names = ListNames();
+        }
+        catch (CheckpointStorageException ex)
+        {
+            // The save is already durable; retention simply runs again after the next one.
+            Log.RetentionFailed(_logger, ex, justWritten.Id);
+            return;
+        }
+
         var candidates = new List<RetentionCandidate>();
-        foreach (var (name, length) in ListNames())
+        foreach (var (name, length) in names)
         {
             double? best = null;
             if (_options.BestMetric is { } metric)
@@ -522,12 +539,12 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             candidates.Add(new RetentionCandidate(name, length, best));
         }
 
-        foreach (var doomed in _retention.PlanDeletions(candidates, justWritten))
+        foreach (var doomed in _retention.PlanDeletions(candidates, justWritten, NewestReadable(names)))
         {
             try
             {
                 Forget(doomed.Name.FileName);
-                _store.Delete(doomed.Name.FileName);
+                _store.Delete(doomed.Name.FileName, durable: false);
                 Log.RetentionDeleted(_logger, doomed.Name.Id);
             }
             catch (CheckpointStorageException ex)
@@ -537,15 +554,38 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>The newest checkpoint whose footer verifies: retention must keep it even when a damaged file sorts after it.</summary>
+    private CheckpointFileName? NewestReadable(List<(CheckpointFileName Name, long Length)> names)
+    {
+        foreach (var (name, length) in names.OrderByDescending(n => n.Name))
+        {
+            try
+            {
+                ReadManifestCached(name, length, out _);
+                return name;
+            }
+            catch (CheckpointException)
+            {
+                // Damaged or foreign: look further back.
+            }
+        }
+
+        return null;
+    }
+
     private (CheckpointMetadata Metadata, ReadOnlyMemory<byte> State, IReadOnlyList<SkippedCheckpoint> Skipped)? FindNewestValid(bool readState)
     {
-        var skipped = new List<SkippedCheckpoint>();
+        var damaged = new List<(string FileName, string Reason)>();
         foreach (var (name, length) in ListNames().OrderByDescending(n => n.Name))
         {
             try
             {
                 var (manifest, state, storedLength) = ReadVerified(name, length, readState);
                 var metadata = ToMetadata(manifest, name, storedLength);
+
+                // Quarantine only once a valid checkpoint takes their place: when nothing is valid,
+                // the files stay put so the next start fails loudly instead of silently starting over.
+                var skipped = damaged.Select(d => Skip(d.FileName, d.Reason, quarantine: true)).ToList();
                 if (skipped.Count > 0)
                 {
                     Log.FellBack(_logger, metadata.Id, metadata.Step, skipped.Count);
@@ -555,7 +595,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             }
             catch (CheckpointCorruptException ex)
             {
-                skipped.Add(Skip(name.FileName, ex.Reason ?? ex.Message));
+                damaged.Add((name.FileName, ex.Reason ?? ex.Message));
             }
             catch (CheckpointNotFoundException)
             {
@@ -563,16 +603,17 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             }
         }
 
-        if (skipped.Count == 0)
+        if (damaged.Count == 0)
         {
             return null;
         }
 
-        var list = string.Join(Environment.NewLine, skipped.Select(s => $"  - {s.FileName}: {s.Reason}" + (s.QuarantinedTo is null ? string.Empty : $" (moved to {s.QuarantinedTo})")));
+        var all = damaged.Select(d => Skip(d.FileName, d.Reason, quarantine: false)).ToList();
+        var list = string.Join(Environment.NewLine, all.Select(s => $"  - {s.FileName}: {s.Reason}"));
         throw new CheckpointCorruptException(
-            $"Run '{ProcessType}/{Name}' has {skipped.Count} checkpoint(s) but none is valid:{Environment.NewLine}{list}{Environment.NewLine}" +
-            "Nothing was deleted. Start fresh with DeleteAll() if the run cannot be recovered from another copy.",
-            skipped);
+            $"Run '{ProcessType}/{Name}' has {all.Count} checkpoint(s) but none is valid:{Environment.NewLine}{list}{Environment.NewLine}" +
+            $"Nothing was moved or deleted. Restore a good copy into '{RunDirectory}', or start over with DeleteAll() (or by deleting the directory).",
+            all);
     }
 
     private Checkpoint<T> LoadFile<T>(CheckpointFileName name)
@@ -640,11 +681,11 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         }
     }
 
-    private SkippedCheckpoint Skip(string fileName, string reason)
+    private SkippedCheckpoint Skip(string fileName, string reason, bool quarantine)
     {
         Forget(fileName);
         string? movedTo = null;
-        if (!_options.ReadOnly && !_disposed)
+        if (quarantine && !_options.ReadOnly && !_disposed)
         {
             try
             {

@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Error, "Saving a checkpoint at step {Step} failed; earlier checkpoints are untouched")]
     public static partial void SaveFailed(ILogger logger, Exception exception, long step);
+
+    [LoggerMessage(9, LogLevel.Warning, "List() left out {FileName}: {Reason}")]
+    public static partial void ListSkipped(ILogger logger, string fileName, string reason);
 }

@@ -117,6 +117,11 @@ internal static class CheckpointFileReader
         }
 
         var section = manifest.Sections[index];
+        if (section.RawLength > Array.MaxLength)
+        {
+            throw Corrupt(path, $"section '{sectionName}' declares {section.RawLength} bytes, more than one in-memory section can hold");
+        }
+
         var output = new ArrayBufferWriter<byte>((int)Math.Clamp(section.RawLength, 1, 4 << 20));
         ReadChunks(file, section, index, path, null, chunk => output.Write(chunk));
         return output.WrittenMemory;
@@ -195,9 +200,10 @@ internal static class CheckpointFileReader
 
                 payloadHash?.Append(header);
                 payloadHash?.Append(stored.AsSpan(0, storedLength));
-                raw = Rent(ref raw, rawLength);
                 try
                 {
+                    ChunkCodec.CheckDeclaredLength(codec, stored.AsSpan(0, storedLength), rawLength);
+                    raw = Rent(ref raw, rawLength);
                     ChunkCodec.Decompress(codec, stored.AsSpan(0, storedLength), raw.AsSpan(0, rawLength));
                 }
                 catch (InvalidDataException ex)
@@ -266,6 +272,15 @@ internal static class CheckpointFileReader
 
         m.Metrics ??= [];
         m.Tags ??= [];
+        m.WriterHost ??= string.Empty;
+        m.Compression ??= "none";
+        m.Serializer ??= string.Empty;
+        m.PayloadChecksum ??= string.Empty;
+        if (!Enum.IsDefined(m.Status) || m.Tags.Values.Any(v => v is null) || m.ProcessType is null || m.Name is null)
+        {
+            throw Corrupt(path, "the manifest has an undefined status, a null tag or no run identity");
+        }
+
         var expected = (long)FormatConstants.HeaderSize;
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var s in m.Sections)
@@ -275,7 +290,7 @@ internal static class CheckpointFileReader
                 throw Corrupt(path, "the section table has a missing or repeated section name");
             }
 
-            if (s.Offset != expected || s.StoredLength < 0 || s.RawLength < 0 || s.ChunkCount < 1
+            if (s.Offset != expected || s.StoredLength < 0 || s.StoredLength > manifestOffset - s.Offset || s.RawLength < 0 || s.ChunkCount < 1
                 || s.ChunkCount > s.StoredLength / FormatConstants.ChunkHeaderSize
                 || s.RawLength > (long)s.ChunkCount * FormatConstants.MaxChunkRawSize)
             {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.IO.Compression;
 using ZstdSharp;
 
@@ -85,6 +86,44 @@ internal static class ChunkCodec
         }
 
         return codec;
+    }
+
+    /// <summary>
+    /// Checks, from the stored bytes alone, that a chunk really declares <paramref name="rawLength"/>
+    /// bytes, so a hostile header cannot make the reader allocate a large buffer for a tiny chunk.
+    /// </summary>
+    public static void CheckDeclaredLength(byte codec, ReadOnlySpan<byte> stored, int rawLength)
+    {
+        switch (codec)
+        {
+            case None when stored.Length != rawLength:
+                throw new InvalidDataException($"an uncompressed chunk stores {stored.Length} bytes but declares {rawLength}");
+            case Zstd:
+                ulong declared;
+                try
+                {
+                    declared = Decompressor.GetDecompressedSize(stored);
+                }
+                catch (ZstdException ex)
+                {
+                    throw new InvalidDataException("the zstd frame header is invalid: " + ex.Message, ex);
+                }
+
+                if (declared != (ulong)rawLength)
+                {
+                    throw new InvalidDataException($"the zstd frame declares {declared} bytes but the chunk header declares {rawLength}");
+                }
+
+                break;
+            case Gzip:
+                // RFC 1952: a gzip member ends with ISIZE, the input size modulo 2^32.
+                if (stored.Length < 18 || BinaryPrimitives.ReadUInt32LittleEndian(stored[^4..]) != (uint)rawLength)
+                {
+                    throw new InvalidDataException($"the gzip trailer does not declare the chunk's {rawLength} bytes");
+                }
+
+                break;
+        }
     }
 
     /// <summary>Decompresses into exactly <paramref name="destination"/>; any other size is corruption.</summary>

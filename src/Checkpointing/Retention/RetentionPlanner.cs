@@ -9,7 +9,10 @@ namespace Checkpointing.Retention;
 /// </summary>
 internal sealed class RetentionPlanner(CheckpointOptions options)
 {
-    public IReadOnlyList<RetentionCandidate> PlanDeletions(IReadOnlyList<RetentionCandidate> all, CheckpointFileName? justWritten)
+    /// <param name="all">Every checkpoint of the run.</param>
+    /// <param name="justWritten">The checkpoint the save just wrote.</param>
+    /// <param name="newestValid">The newest checkpoint known to be readable, when a damaged one may sort after it.</param>
+    public IReadOnlyList<RetentionCandidate> PlanDeletions(IReadOnlyList<RetentionCandidate> all, CheckpointFileName? justWritten, CheckpointFileName? newestValid = null)
     {
         if (all.Count == 0)
         {
@@ -21,6 +24,11 @@ internal sealed class RetentionPlanner(CheckpointOptions options)
         if (justWritten is not null)
         {
             protectedNames.Add(justWritten);
+        }
+
+        if (newestValid is not null)
+        {
+            protectedNames.Add(newestValid);
         }
 
         var best = BestFirst(ordered);

@@ -40,8 +40,14 @@ internal sealed partial record CheckpointFileName(long Step, DateTime TimestampU
             return false;
         }
 
-        parsed = new CheckpointFileName(step, DateTime.SpecifyKind(timestamp, DateTimeKind.Utc), discriminator);
-        return parsed.FileName == fileName;
+        var candidate = new CheckpointFileName(step, DateTime.SpecifyKind(timestamp, DateTimeKind.Utc), discriminator);
+        if (candidate.FileName != fileName)
+        {
+            return false;
+        }
+
+        parsed = candidate;
+        return true;
     }
 
     /// <summary>Oldest first: by step, then time, then discriminator.</summary>

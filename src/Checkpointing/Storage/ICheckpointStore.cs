@@ -22,8 +22,12 @@ internal interface ICheckpointStore
     /// <summary>Starts writing a new file that becomes visible only when published.</summary>
     IPendingCheckpointFile CreatePending(string fileName);
 
-    /// <summary>Deletes a published file durably; returns false when it was not there.</summary>
-    bool Delete(string fileName);
+    /// <summary>
+    /// Deletes a published file; returns false when it was not there. With <paramref name="durable"/>
+    /// false the deletion may be undone by a power cut (the file comes back), which is harmless for
+    /// retention and saves a directory fsync per save.
+    /// </summary>
+    bool Delete(string fileName, bool durable = true);
 
     /// <summary>Moves a damaged file out of the way (never deletes it) and returns where it went.</summary>
     string Quarantine(string fileName, string reason);

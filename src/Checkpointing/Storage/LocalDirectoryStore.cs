@@ -83,7 +83,7 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
         return new PendingFile(this, file, tempPath, finalPath);
     }
 
-    public bool Delete(string fileName)
+    public bool Delete(string fileName, bool durable = true)
     {
         var path = Path.Combine(Directory, fileName);
         if (!_fs.FileExists(path))
@@ -92,7 +92,11 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
         }
 
         Guard("delete", path, () => _fs.Delete(path));
-        Guard("fsync directory", Directory, () => SyncDirectory(Directory));
+        if (durable)
+        {
+            Guard("fsync directory", Directory, () => SyncDirectory(Directory));
+        }
+
         return true;
     }
 
@@ -157,19 +161,49 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
         var path = Path.Combine(Directory, LockFileName);
         var me = $"pid={Environment.ProcessId}\nhost={Environment.MachineName}\nsince={DateTimeOffset.UtcNow:O}\n";
         string? holder = null;
-        var handle = Guard("lock", path, () => _fs.TryLock(path, me, out holder));
-        if (handle is not null)
+        var (pid, host) = ((int?)null, (string?)null);
+        for (var attempt = 0; ; attempt++)
         {
-            return handle;
+            var handle = Guard("lock", path, () => _fs.TryLock(path, me, out holder));
+            if (handle is not null)
+            {
+                return handle;
+            }
+
+            // A holder records itself just after it locks, over whatever a dead holder left: until
+            // the file names a live process, we may be looking at that moment, so look again.
+            (pid, host) = ParseHolder(holder);
+            if (attempt >= 50 || (pid is int p && host is not null && (host != Environment.MachineName || IsAlive(p))))
+            {
+                break;
+            }
+
+            Thread.Sleep(2);
         }
 
-        var (pid, host) = ParseHolder(holder);
         var who = pid is null ? "another process (it has not recorded its pid yet)" : $"process {pid} on host '{host}'";
         throw new CheckpointLockedException(
             $"The run at '{Directory}' is already open for writing by {who}. Only one writer per run is allowed: " +
             "stop the other process, or open this run read-only to list and load checkpoints.",
             pid,
             host);
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+        catch (PlatformNotSupportedException)
+        {
+            return true;
+        }
     }
 
     internal static (int? Pid, string? Host) ParseHolder(string? text)

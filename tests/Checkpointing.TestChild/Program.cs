@@ -1,0 +1,35 @@
+using System.Globalization;
+using Checkpointing.TestChild;
+
+// A child process for the process-level tests. Every line it prints is flushed at once, so a
+// parent that kills it knows exactly which saves had returned. Exit codes: 0 ok, 1 a check
+// failed or an unexpected error, 2 bad arguments, 3 a save failed with CheckpointStorageException,
+// 4 save-loop stopped because its stdin closed (the parent went away).
+try
+{
+    return args switch
+    {
+        ["save-loop", var root] => Modes.SaveLoop(root, 1024),
+        ["save-loop", var root, var bytes] => Modes.SaveLoop(root, int.Parse(bytes, CultureInfo.InvariantCulture)),
+        ["save-once", var root, var step] => Modes.SaveOnce(root, long.Parse(step, CultureInfo.InvariantCulture)),
+        ["check", var root] => Modes.Check(root),
+        ["lock-hold", var root] => Modes.LockHold(root),
+        ["lock-try", var root] => Modes.LockTry(root, waitForGo: false),
+        ["lock-try", var root, "--go"] => Modes.LockTry(root, waitForGo: true),
+        ["flush-true", var path] => Modes.FlushTrue(path),
+        _ => Usage(),
+    };
+}
+catch (Exception ex)
+{
+    Console.Error.WriteLine($"UNEXPECTED {ex}");
+    return 1;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine(
+        "usage: Checkpointing.TestChild save-loop ROOT [payloadBytes] | save-once ROOT STEP | check ROOT | " +
+        "lock-hold ROOT | lock-try ROOT [--go] | flush-true PATH");
+    return 2;
+}
