@@ -1,0 +1,14 @@
+using Checkpointing.Bench.Workloads;
+
+namespace Checkpointing.Bench;
+
+/// <summary>Every workload the program knows, by command-line name.</summary>
+internal static class WorkloadCatalog
+{
+    public static IReadOnlyList<IWorkload> All { get; } =
+    [
+        new SmallWorkload(),
+        new RawReplaceWorkload(),
+        new RawAppendWorkload(),
+    ];
+}
