@@ -94,6 +94,11 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     /// <summary>True when opened with <see cref="CheckpointOptions.ReadOnly"/>.</summary>
     public bool IsReadOnly => _options.ReadOnly;
 
+    /// <summary>The file system under the run directory, for files kept beside the checkpoints (a study's journal).</summary>
+    internal IFileSystem FileSystem => _store.FileSystem;
+
+    internal bool IsDisposed => _disposed;
+
     /// <summary>
     /// Saves <paramref name="state"/> as a new checkpoint and returns once it is durable (fsynced and
     /// renamed into place, directory fsynced). Then applies retention.

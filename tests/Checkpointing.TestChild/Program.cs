@@ -17,6 +17,7 @@ try
         ["lock-try", var root] => Modes.LockTry(root, waitForGo: false),
         ["lock-try", var root, "--go"] => Modes.LockTry(root, waitForGo: true),
         ["flush-true", var path] => Modes.FlushTrue(path),
+        ["train", .. var rest] => TrainLoop.Run(rest),
         _ => Usage(),
     };
 }
@@ -30,6 +31,7 @@ static int Usage()
 {
     Console.Error.WriteLine(
         "usage: Checkpointing.TestChild save-loop ROOT [payloadBytes] | save-once ROOT STEP | check ROOT | " +
-        "lock-hold ROOT | lock-try ROOT [--go] | flush-true PATH");
+        "lock-hold ROOT | lock-try ROOT [--go] | flush-true PATH | " +
+        "train ROOT UNITS [--seed S] [--unit-ms M] [--save-every K] [--mode finish|abandon] [--fail-at U] [--slow-final-save]");
     return 2;
 }

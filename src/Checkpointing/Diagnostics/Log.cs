@@ -31,4 +31,55 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Warning, "List() left out {FileName}: {Reason}")]
     public static partial void ListSkipped(ILogger logger, string fileName, string reason);
+
+    [LoggerMessage(150, LogLevel.Warning, "Interrupt received ({Signal}); stop requested (mode {Mode})")]
+    public static partial void InterruptReceived(ILogger logger, string signal, string mode);
+
+    [LoggerMessage(151, LogLevel.Error, "A callback registered on the interrupt stop token threw")]
+    public static partial void StopCallbackFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(152, LogLevel.Information, "Ignored signal {Signal} (#{Count}): a stop is already in progress")]
+    public static partial void SignalIgnored(ILogger logger, string signal, int count);
+
+    [LoggerMessage(153, LogLevel.Warning, "Second interrupt ({Signal}): exiting now with code {ExitCode}")]
+    public static partial void ExitingOnSecondSignal(ILogger logger, string signal, int exitCode);
+
+    [LoggerMessage(154, LogLevel.Warning, "A final checkpoint could take {WorstSeconds:F1} s (save {SaveSeconds:F1} s, unit {UnitSeconds:F1} s), more than the {GraceSeconds:F1} s grace period")]
+    public static partial void StopMayExceedGracePeriod(ILogger logger, double worstSeconds, double saveSeconds, double unitSeconds, double graceSeconds);
+
+    [LoggerMessage(160, LogLevel.Information, "Training checkpoint {CheckpointId} at step {Step} ({Status}, because: {Trigger}) saved in {ElapsedMs:F1} ms")]
+    public static partial void TrainingSaved(ILogger logger, string checkpointId, long step, string status, string trigger, double elapsedMs);
+
+    [LoggerMessage(161, LogLevel.Warning, "The latest checkpoint's '{Tag}' tag is '{Value}', not a count; counting this as session {Session}")]
+    public static partial void SessionsTagUnreadable(ILogger logger, string tag, string value, int session);
+
+    [LoggerMessage(100, LogLevel.Information, "Created study journal {Path} ({Direction}, seed {Seed}, {ParameterCount} parameter(s))")]
+    public static partial void StudyCreated(ILogger logger, string path, string direction, ulong seed, int parameterCount);
+
+    [LoggerMessage(101, LogLevel.Information, "Resumed study {Path}: {Trials} finished trial(s), best value {BestValue}, session {Session}, {Interruptions} interruption(s)")]
+    public static partial void StudyResumed(ILogger logger, string path, int trials, double? bestValue, int session, int interruptions);
+
+    [LoggerMessage(102, LogLevel.Information, "Trial {Number} was running when the previous session stopped; it runs again with the same parameters")]
+    public static partial void TrialRedone(ILogger logger, int number);
+
+    [LoggerMessage(103, LogLevel.Debug, "Trial {Number} finished with value {Value} in {ElapsedMs:F1} ms (best {BestValue})")]
+    public static partial void TrialFinished(ILogger logger, int number, double value, double elapsedMs, double? bestValue);
+
+    [LoggerMessage(104, LogLevel.Warning, "Trial {Number} failed: {Error}")]
+    public static partial void TrialFailed(ILogger logger, int number, string error);
+
+    [LoggerMessage(105, LogLevel.Information, "Trial {Number} was abandoned on cancellation; it runs again with the same parameters when the study resumes")]
+    public static partial void TrialAbandoned(ILogger logger, int number);
+
+    [LoggerMessage(106, LogLevel.Information, "Optimization stopped by cancellation after {Finished}/{Target} trials")]
+    public static partial void OptimizeInterrupted(ILogger logger, int finished, int target);
+
+    [LoggerMessage(107, LogLevel.Warning, "Cut {Bytes} byte(s) of torn tail from journal {Path}; the records committed before it are intact")]
+    public static partial void JournalTailCut(ILogger logger, long bytes, string path);
+
+    [LoggerMessage(108, LogLevel.Warning, "Journal {Path} had valid-looking records after damaged bytes; the cut tail was kept in {CopyPath}")]
+    public static partial void JournalDamagedTailKept(ILogger logger, string path, string copyPath);
+
+    [LoggerMessage(109, LogLevel.Warning, "Could not record the end of this session in journal {Path}; the next session will count it as interrupted")]
+    public static partial void StudySessionEndFailed(ILogger logger, Exception exception, string path);
 }

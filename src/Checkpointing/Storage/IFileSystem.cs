@@ -19,6 +19,9 @@ internal interface IFileSystem
 
     IReadableFile OpenRead(string path);
 
+    /// <summary>Opens an existing file for writing; appends go to its end. Fails when it does not exist.</summary>
+    IWritableFile OpenAppend(string path);
+
     /// <summary>Lists the regular files directly inside a directory.</summary>
     IReadOnlyList<FileEntry> ListFiles(string directory);
 
@@ -40,6 +43,9 @@ internal interface IWritableFile : IDisposable
     long Length { get; }
 
     void Append(ReadOnlySpan<byte> data);
+
+    /// <summary>Shrinks the file to <paramref name="length"/> bytes (ftruncate); later appends go there. Durable after the next <see cref="Sync"/>.</summary>
+    void Truncate(long length);
 
     /// <summary>fsync: data and size durable. A failure is final for this file; never call it again.</summary>
     void Sync();

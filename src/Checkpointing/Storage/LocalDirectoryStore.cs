@@ -34,6 +34,9 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
 
     public string Location => Directory;
 
+    /// <summary>The file system this store works through, for files kept beside the checkpoints (a study's journal).</summary>
+    internal IFileSystem FileSystem => _fs;
+
     private bool WriteInPlace { get; }
 
     public bool Exists => _fs.DirectoryExists(Directory);

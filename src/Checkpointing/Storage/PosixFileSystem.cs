@@ -40,7 +40,13 @@ internal sealed class PosixFileSystem : IFileSystem
     public IWritableFile CreateNew(string path)
     {
         var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, FileOptions.None);
-        return new WritableFile(handle, path);
+        return new WritableFile(handle, path, 0);
+    }
+
+    public IWritableFile OpenAppend(string path)
+    {
+        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.Read, FileOptions.None);
+        return new WritableFile(handle, path, RandomAccess.GetLength(handle));
     }
 
     public IReadableFile OpenRead(string path)
@@ -243,16 +249,23 @@ internal sealed class PosixFileSystem : IFileSystem
         }
     }
 
-    private sealed class WritableFile(SafeFileHandle handle, string path) : IWritableFile
+    private sealed class WritableFile(SafeFileHandle handle, string path, long length) : IWritableFile
     {
         private bool _syncFailed;
 
-        public long Length { get; private set; }
+        public long Length { get; private set; } = length;
 
         public void Append(ReadOnlySpan<byte> data)
         {
             RandomAccess.Write(handle, data, Length);
             Length += data.Length;
+        }
+
+        public void Truncate(long length)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(length);
+            RandomAccess.SetLength(handle, length);
+            Length = length;
         }
 
         public void Sync()

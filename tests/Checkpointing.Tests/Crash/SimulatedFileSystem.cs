@@ -101,6 +101,18 @@ internal sealed class SimulatedFileSystem : IFileSystem
         }
     }
 
+    public IWritableFile OpenAppend(string path)
+    {
+        lock (_gate)
+        {
+            Begin(SimulatedOperationKind.OpenAppend, path);
+            var (parent, name) = Parent(path);
+            return parent.Entries.GetValueOrDefault(name) is FileNode file
+                ? new WritableFile(this, file, Normalize(path))
+                : throw new FileNotFoundException($"Could not find file '{path}'.", path);
+        }
+    }
+
     public IReadableFile OpenRead(string path)
     {
         lock (_gate)
@@ -453,10 +465,10 @@ internal sealed class SimulatedFileSystem : IFileSystem
             Length += data.Length;
         }
 
-        public void Truncate()
+        public void Truncate(int length = 0)
         {
-            Length = 0;
-            SyncedLength = 0;
+            Length = Math.Min(Length, length);
+            SyncedLength = Math.Min(SyncedLength, Length);
         }
     }
 
@@ -497,6 +509,17 @@ internal sealed class SimulatedFileSystem : IFileSystem
                 fs.Begin(SimulatedOperationKind.Append, path);
                 ObjectDisposedException.ThrowIf(_disposed, this);
                 file.Append(data);
+            }
+        }
+
+        public void Truncate(long length)
+        {
+            lock (fs._gate)
+            {
+                fs.Begin(SimulatedOperationKind.Truncate, path);
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                ArgumentOutOfRangeException.ThrowIfNegative(length);
+                file.Truncate((int)length);
             }
         }
 

@@ -16,4 +16,6 @@ internal enum SimulatedOperationKind
     Append,
     Sync,
     Read,
+    OpenAppend,
+    Truncate,
 }
