@@ -353,47 +353,14 @@ internal sealed class AppendOnlyLog : IDisposable
         }
     }
 
-    private static T Guard<T>(string operation, string path, Func<T> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw StorageError(operation, path, ex);
-        }
-    }
+    private static T Guard<T>(string operation, string path, Func<T> action) =>
+        StorageErrors.Guard(operation + " (journal)", path, action, StorageErrors.RecordsKept);
 
     private static void Guard(string operation, string path, Action action) =>
-        Guard(operation, path, () =>
-        {
-            action();
-            return true;
-        });
+        StorageErrors.Guard(operation + " (journal)", path, action, StorageErrors.RecordsKept);
 
-    private static CheckpointStorageException StorageError(string operation, string path, Exception ex)
-    {
-        var errno = ex switch
-        {
-            FileSystemIOException fse => fse.Errno,
-            IOException io when io.HResult is > 0 and < 4096 => io.HResult,
-            UnauthorizedAccessException => Errno.EACCES,
-            _ => (int?)null,
-        };
-        var advice = errno switch
-        {
-            Errno.ENOSPC or Errno.EDQUOT => " Free some space and reopen the study.",
-            Errno.EACCES or Errno.EPERM => " Check the permissions of the run directory.",
-            Errno.EROFS => " The file system is read-only.",
-            _ => string.Empty,
-        };
-        return new CheckpointStorageException(
-            $"Could not {operation} the journal '{path}': {ex.Message}.{advice} Records committed earlier are kept.",
-            errno is int e && Errno.IsTransient(e),
-            ex,
-            errno);
-    }
+    private static CheckpointStorageException StorageError(string operation, string path, Exception ex) =>
+        StorageErrors.From(operation + " (journal)", path, ex, StorageErrors.RecordsKept);
 
     private sealed record ScanResult(List<LogRecord> Records, long ValidLength, long FileLength, long NextSequence, bool TailHasValidRecords);
 }

@@ -236,47 +236,11 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
         }
     }
 
-    private static T Guard<T>(string operation, string path, Func<T> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw StorageError(operation, path, ex);
-        }
-    }
+    private static T Guard<T>(string operation, string path, Func<T> action) => StorageErrors.Guard(operation, path, action);
 
-    private static void Guard(string operation, string path, Action action) =>
-        Guard(operation, path, () =>
-        {
-            action();
-            return true;
-        });
+    private static void Guard(string operation, string path, Action action) => StorageErrors.Guard(operation, path, action);
 
-    internal static CheckpointStorageException StorageError(string operation, string path, Exception ex)
-    {
-        var errno = ex switch
-        {
-            FileSystemIOException fse => fse.Errno,
-            IOException io when io.HResult is > 0 and < 4096 => io.HResult,
-            UnauthorizedAccessException => Errno.EACCES,
-            _ => (int?)null,
-        };
-        var advice = errno switch
-        {
-            Errno.ENOSPC or Errno.EDQUOT => " Free some space (or lower KeepLastN / set MaxTotalBytes) and try again.",
-            Errno.EACCES or Errno.EPERM => " Check the permissions of the checkpoint directory.",
-            Errno.EROFS => " The file system is read-only; point RootDirectory at a writable location.",
-            _ => string.Empty,
-        };
-        return new CheckpointStorageException(
-            $"Could not {operation} '{path}': {ex.Message}.{advice} Checkpoints saved earlier are untouched.",
-            errno is int e && Errno.IsTransient(e),
-            ex,
-            errno);
-    }
+    internal static CheckpointStorageException StorageError(string operation, string path, Exception ex) => StorageErrors.From(operation, path, ex);
 
     private sealed class PendingFile(LocalDirectoryStore store, IWritableFile file, string tempPath, string finalPath) : IPendingCheckpointFile
     {
