@@ -391,6 +391,12 @@ public sealed class InterruptHandler : IDisposable
         {
             lock (output)
             {
+                if (_options.Output is null && !Console.IsErrorRedirected)
+                {
+                    // The terminal has just echoed "^C" without a newline; start the notice on a line of its own.
+                    output.WriteLine();
+                }
+
                 output.WriteLine(line);
                 output.Flush();
             }
