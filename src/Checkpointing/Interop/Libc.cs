@@ -36,6 +36,10 @@ internal static partial class Libc
     [LibraryImport(Lib, EntryPoint = "fsync", SetLastError = true)]
     public static partial int Fsync(int fd);
 
+    /// <summary>Like fsync, but skips metadata a later read does not need (timestamps); the size of an appended file is still flushed.</summary>
+    [LibraryImport(Lib, EntryPoint = "fdatasync", SetLastError = true)]
+    public static partial int Fdatasync(int fd);
+
     [LibraryImport(Lib, EntryPoint = "flock", SetLastError = true)]
     public static partial int Flock(int fd, int operation);
 
@@ -56,6 +60,16 @@ internal static partial class Libc
 
     [LibraryImport(Lib, EntryPoint = "unlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Unlink(string path);
+
+    public const uint STATX_INO = 0x100;
+
+    /// <summary>Offset of <c>stx_ino</c> in <c>struct statx</c>, whose layout is the same on every architecture.</summary>
+    public const int StatxInodeOffset = 32;
+
+    public const int StatxBufferSize = 256;
+
+    [LibraryImport(Lib, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static unsafe partial int Statx(int dirFd, string path, int flags, uint mask, byte* buffer);
 
     public static int OpenFlagsCloexec => OperatingSystem.IsMacOS() ? O_CLOEXEC_MAC : O_CLOEXEC_LINUX;
 

@@ -159,13 +159,16 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
         return removed;
     }
 
+    private static readonly TimeSpan HolderWait = TimeSpan.FromSeconds(2);
+
     public IDisposable AcquireWriterLock()
     {
         var path = Path.Combine(Directory, LockFileName);
         var me = $"pid={Environment.ProcessId}\nhost={Environment.MachineName}\nsince={DateTimeOffset.UtcNow:O}\n";
         string? holder = null;
         var (pid, host) = ((int?)null, (string?)null);
-        for (var attempt = 0; ; attempt++)
+        var started = Stopwatch.GetTimestamp();
+        while (true)
         {
             var handle = Guard("lock", path, () => _fs.TryLock(path, me, out holder));
             if (handle is not null)
@@ -173,10 +176,11 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
                 return handle;
             }
 
-            // A holder records itself just after it locks, over whatever a dead holder left: until
-            // the file names a live process, we may be looking at that moment, so look again.
+            // A holder records itself just after it locks, over whatever a dead holder left (Linux reads
+            // the real holder from the kernel instead). Until the holder is known to be a live process,
+            // we may be looking at that moment, so look again for a while.
             (pid, host) = ParseHolder(holder);
-            if (attempt >= 50 || (pid is int p && host is not null && (host != Environment.MachineName || IsAlive(p))))
+            if (Stopwatch.GetElapsedTime(started) > HolderWait || (pid is int p && host is not null && (host != Environment.MachineName || IsAlive(p))))
             {
                 break;
             }

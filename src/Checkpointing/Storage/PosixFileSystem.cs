@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Checkpointing.Interop;
 using Microsoft.Win32.SafeHandles;
@@ -165,7 +166,7 @@ internal sealed class PosixFileSystem : IFileSystem
                     throw Failure("lock", path, errno);
                 }
 
-                currentHolder = ReadAll(fd);
+                currentHolder = HolderFromKernel(path, ReadAll(fd));
                 return null;
             }
             finally
@@ -190,6 +191,58 @@ internal sealed class PosixFileSystem : IFileSystem
         }
 
         return new FdLock(fd);
+    }
+
+    /// <summary>
+    /// The holder writes its pid into the lock file just after it locks, so a loser can look in
+    /// between and find nothing (or a dead predecessor's pid). On Linux the kernel knows the real
+    /// holder: /proc/locks lists each flock with its pid and inode.
+    /// </summary>
+    private static string HolderFromKernel(string path, string recorded)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return recorded;
+        }
+
+        ulong inode;
+        unsafe
+        {
+            var buffer = stackalloc byte[Libc.StatxBufferSize];
+            if (Libc.Statx(Libc.AT_FDCWD, path, 0, Libc.STATX_INO, buffer) != 0)
+            {
+                return recorded;
+            }
+
+            inode = *(ulong*)(buffer + Libc.StatxInodeOffset);
+        }
+
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/locks"))
+            {
+                // "1: FLOCK  ADVISORY  WRITE 5928 fd:01:1234567 0 EOF"; blocked waiters have "->" in place of the type.
+                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length < 6 || fields[1] != "FLOCK" || fields[3] != "WRITE")
+                {
+                    continue;
+                }
+
+                var id = fields[5].Split(':');
+                if (id.Length == 3 && ulong.TryParse(id[2], NumberStyles.None, CultureInfo.InvariantCulture, out var lockedInode) && lockedInode == inode
+                    && int.TryParse(fields[4], NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+                {
+                    var (recordedPid, _) = LocalDirectoryStore.ParseHolder(recorded);
+                    return recordedPid == pid ? recorded : $"pid={pid}\nhost={Environment.MachineName}\n";
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // /proc not mounted: the recorded text is all there is.
+        }
+
+        return recorded;
     }
 
     private static string ReadAll(int fd)
@@ -268,7 +321,11 @@ internal sealed class PosixFileSystem : IFileSystem
             Length = length;
         }
 
-        public void Sync()
+        public void Sync() => Flush(dataOnly: false);
+
+        public void SyncData() => Flush(dataOnly: OperatingSystem.IsLinux());
+
+        private void Flush(bool dataOnly)
         {
             if (_syncFailed)
             {
@@ -282,10 +339,11 @@ internal sealed class PosixFileSystem : IFileSystem
                 return;
             }
 
-            if (Libc.Fsync((int)handle.DangerousGetHandle()) != 0)
+            var fd = (int)handle.DangerousGetHandle();
+            if ((dataOnly ? Libc.Fdatasync(fd) : Libc.Fsync(fd)) != 0)
             {
                 _syncFailed = true;
-                throw Failure("fsync", path, Libc.LastErrno);
+                throw Failure(dataOnly ? "fdatasync" : "fsync", path, Libc.LastErrno);
             }
         }
 
