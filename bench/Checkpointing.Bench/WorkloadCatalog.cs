@@ -10,5 +10,8 @@ internal static class WorkloadCatalog
         new SmallWorkload(),
         new RawReplaceWorkload(),
         new RawAppendWorkload(),
+        new JournalAppendWorkload(),
+        new JournalAppendConcurrentWorkload(),
+        new WorkListWorkload(),
     ];
 }

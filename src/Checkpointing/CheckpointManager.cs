@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using Checkpointing.Diagnostics;
 using Checkpointing.Format;
+using Checkpointing.Journaling;
 using Checkpointing.Retention;
 using Checkpointing.Serialization;
 using Checkpointing.Storage;
@@ -34,6 +35,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     private readonly CheckpointOptions _options;
     private IDisposable? _writerLock;
     private bool _disposed;
+    private int _journalOpen;
 
     /// <summary>Opens (and, unless read-only, creates and locks) the run <paramref name="processType"/>/<paramref name="name"/>.</summary>
     /// <param name="processType">The kind of process, e.g. <c>training</c>, <c>download</c>, <c>trading</c>: a single directory name.</param>
@@ -99,6 +101,15 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
 
     internal bool IsDisposed => _disposed;
 
+    /// <summary>The serializer from the options (or the default), for journaled state that follows the manager's choice.</summary>
+    internal ICheckpointSerializer Serializer => _serializer;
+
+    /// <summary>The logger factory from the options, or null.</summary>
+    internal ILoggerFactory? LoggerFactory => _options.LoggerFactory;
+
+    /// <summary>The clock from the options.</summary>
+    internal TimeProvider TimeProvider => _time;
+
     /// <summary>
     /// Saves <paramref name="state"/> as a new checkpoint and returns once it is durable (fsynced and
     /// renamed into place, directory fsynced). Then applies retention.
@@ -124,7 +135,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         _writeGate.Wait();
         try
         {
-            return SaveCore<T>(payload, step, totalSteps, status, metrics, tags, CancellationToken.None);
+            return SaveCore(payload.WrittenMemory, typeof(T).Name, _serializer.Name, step, totalSteps, status, metrics, tags, snapshot: null, CancellationToken.None);
         }
         finally
         {
@@ -149,7 +160,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await Task.Run(() => SaveCore<T>(payload, step, totalSteps, status, metrics, tags, cancellationToken), cancellationToken).ConfigureAwait(false);
+            return await Task.Run(() => SaveCore(payload.WrittenMemory, typeof(T).Name, _serializer.Name, step, totalSteps, status, metrics, tags, snapshot: null, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -361,6 +372,65 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Saves a snapshot for a journal: a checkpoint whose state covers every journal record up to
+    /// <c>snapshot.JournalSequence</c>, with an optional second JSON section. Same durability and retention as <see cref="Save{T}"/>.
+    /// </summary>
+    internal CheckpointMetadata SaveJournalSnapshot(
+        ReadOnlyMemory<byte> state,
+        string stateType,
+        string serializerName,
+        long step,
+        long? totalSteps,
+        JournalSnapshotContent snapshot)
+    {
+        ThrowIfDisposed();
+        ThrowIfReadOnly();
+        ArgumentOutOfRangeException.ThrowIfNegative(step);
+        ArgumentOutOfRangeException.ThrowIfNegative(snapshot.JournalSequence);
+        _writeGate.Wait();
+        try
+        {
+            var tags = new Dictionary<string, string>(StringComparer.Ordinal) { [JournalSnapshotContent.KindTag] = snapshot.Kind };
+            return SaveCore(state, stateType, serializerName, step, totalSteps, CheckpointStatus.InProgress, metrics: null, tags, snapshot, CancellationToken.None);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The newest valid snapshot (a checkpoint with a journal sequence), with its state bytes and, when present,
+    /// the section <paramref name="extraSection"/>; damaged newer files are quarantined as by <see cref="LoadLatest{T}"/>. Null when there is none.
+    /// </summary>
+    internal (CheckpointMetadata Metadata, ReadOnlyMemory<byte> State, ReadOnlyMemory<byte>? Extra, IReadOnlyList<SkippedCheckpoint> Skipped)? LoadLatestJournalSnapshot(string? extraSection)
+    {
+        ThrowIfDisposed();
+        return FindNewestValid(readState: true, snapshotsOnly: true, extraSection);
+    }
+
+    /// <summary>The smallest journal sequence among the snapshots retention kept (readable ones), or null when there is none.</summary>
+    internal long? OldestRetainedJournalSequence()
+    {
+        ThrowIfDisposed();
+        long? oldest = null;
+        foreach (var metadata in List())
+        {
+            if (metadata.JournalSequence is long s && (oldest is null || s < oldest))
+            {
+                oldest = s;
+            }
+        }
+
+        return oldest;
+    }
+
+    /// <summary>Marks this manager's journal as open; false when one already is (one journal per run and process).</summary>
+    internal bool TryClaimJournal() => Interlocked.CompareExchange(ref _journalOpen, 1, 0) == 0;
+
+    internal void ReleaseJournal() => Volatile.Write(ref _journalOpen, 0);
+
     private static void Validate(CheckpointOptions o)
     {
         if (string.IsNullOrWhiteSpace(o.RootDirectory))
@@ -439,13 +509,16 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         return buffer;
     }
 
-    private CheckpointMetadata SaveCore<T>(
-        ArrayBufferWriter<byte> payload,
+    private CheckpointMetadata SaveCore(
+        ReadOnlyMemory<byte> payload,
+        string stateType,
+        string serializerName,
         long step,
         long? totalSteps,
         CheckpointStatus status,
         IReadOnlyDictionary<string, double>? metrics,
         IReadOnlyDictionary<string, string>? tags,
+        JournalSnapshotContent? snapshot,
         CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
@@ -473,18 +546,30 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             WriterHost = Environment.MachineName,
             WriterProcessId = Environment.ProcessId,
             Compression = ChunkCodec.Name(ChunkCodec.FromOption(_options.Compression)),
-            Serializer = _serializer.Name,
-            StateType = typeof(T).Name,
+            Serializer = serializerName,
+            StateType = stateType,
         };
+        var minorVersion = FormatConstants.MinorVersion;
+        if (snapshot is not null)
+        {
+            manifest.JournalSequence = snapshot.JournalSequence;
+            minorVersion = FormatConstants.JournalSequenceMinorVersion;
+            manifest.FormatVersion = $"{FormatConstants.MajorVersion}.{minorVersion}";
+        }
 
         long length;
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var pending = _store.CreatePending(name.FileName);
-            using (var writer = new CheckpointFileWriter(pending, _options.Compression))
+            using (var writer = new CheckpointFileWriter(pending, _options.Compression, minorVersion: minorVersion))
             {
-                writer.WriteSection(FormatConstants.StateSectionName, "state", "application/json", payload.WrittenSpan);
+                writer.WriteSection(FormatConstants.StateSectionName, "state", "application/json", payload.Span);
+                if (snapshot?.ExtraSectionName is { } extraName)
+                {
+                    writer.WriteSection(extraName, extraName, "application/json", snapshot.ExtraSection.Span);
+                }
+
                 length = writer.Finish(manifest);
             }
 
@@ -580,13 +665,30 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
 
     private (CheckpointMetadata Metadata, ReadOnlyMemory<byte> State, IReadOnlyList<SkippedCheckpoint> Skipped)? FindNewestValid(bool readState)
     {
+        var found = FindNewestValid(readState, snapshotsOnly: false, extraSection: null);
+        return found is null ? null : (found.Value.Metadata, found.Value.State, found.Value.Skipped);
+    }
+
+    private (CheckpointMetadata Metadata, ReadOnlyMemory<byte> State, ReadOnlyMemory<byte>? Extra, IReadOnlyList<SkippedCheckpoint> Skipped)? FindNewestValid(bool readState, bool snapshotsOnly, string? extraSection)
+    {
         var damaged = new List<(string FileName, string Reason)>();
         foreach (var (name, length) in ListNames().OrderByDescending(n => n.Name))
         {
             try
             {
+                if (snapshotsOnly && ReadManifestCached(name, length, out _).JournalSequence is null)
+                {
+                    continue;
+                }
+
                 var (manifest, state, storedLength) = ReadVerified(name, length, readState);
                 var metadata = ToMetadata(manifest, name, storedLength);
+                ReadOnlyMemory<byte>? extra = null;
+                if (extraSection is not null && manifest.Sections.Exists(s => s.Name == extraSection))
+                {
+                    using var file = _store.OpenRead(name.FileName);
+                    extra = CheckpointFileReader.ReadSection(file, manifest, extraSection, Path.Combine(RunDirectory, name.FileName));
+                }
 
                 // Quarantine only once a valid checkpoint takes their place: when nothing is valid,
                 // the files stay put so the next start fails loudly instead of silently starting over.
@@ -596,7 +698,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
                     Log.FellBack(_logger, metadata.Id, metadata.Step, skipped.Count);
                 }
 
-                return (metadata, state, skipped);
+                return (metadata, state, extra, skipped);
             }
             catch (CheckpointCorruptException ex)
             {
@@ -770,6 +872,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         WriterHost = m.WriterHost,
         WriterProcessId = m.WriterProcessId,
         FormatVersion = m.FormatVersion,
+        JournalSequence = m.JournalSequence,
         FilePath = Path.Combine(RunDirectory, name.FileName),
     };
 

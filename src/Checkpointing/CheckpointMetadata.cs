@@ -63,6 +63,12 @@ public sealed record CheckpointMetadata
     /// <summary>The .ckpt format version of the file, e.g. <c>1.0</c>.</summary>
     public string FormatVersion { get; init; } = string.Empty;
 
+    /// <summary>
+    /// For a snapshot written by a journal (<see cref="Journaling.WorkList"/>, <see cref="Journaling.JournaledState{TState, TEvent}"/>):
+    /// the sequence number of the last journal record the state includes. Null for plain checkpoints.
+    /// </summary>
+    public long? JournalSequence { get; init; }
+
     /// <summary>The full path of the file.</summary>
     public string FilePath { get; init; } = string.Empty;
 }

@@ -82,4 +82,31 @@ internal static partial class Log
 
     [LoggerMessage(109, LogLevel.Warning, "Could not record the end of this session in journal {Path}; the next session will count it as interrupted")]
     public static partial void StudySessionEndFailed(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(200, LogLevel.Information, "Cut {Bytes} byte(s) of torn tail from journal segment {Path}; every record before it is kept (last sequence {LastSequence})")]
+    public static partial void JournalTornTailCut(ILogger logger, long bytes, string path, long lastSequence);
+
+    [LoggerMessage(201, LogLevel.Warning, "Journal damage in {Path}: {Reason}. Kept the records through sequence {LastSequence}; moved everything after the damage aside: {MovedAside}")]
+    public static partial void JournalDamaged(ILogger logger, string path, string reason, long lastSequence, string movedAside);
+
+    [LoggerMessage(202, LogLevel.Error, "Journal {Directory} failed ({Operation}) and accepts no more records; reopen it to continue from its last committed record")]
+    public static partial void JournalFailed(ILogger logger, Exception exception, string directory, string operation);
+
+    [LoggerMessage(203, LogLevel.Debug, "Deleted {Count} journal segment(s) whose records are all at or before sequence {Sequence}")]
+    public static partial void JournalCompacted(ILogger logger, int count, long sequence);
+
+    [LoggerMessage(204, LogLevel.Warning, "Journal {Directory} ends at sequence {LastSequence}, but snapshot {CheckpointId} covers records through {SnapshotSequence}; moved the old segments aside and continuing at sequence {NextSequence}")]
+    public static partial void JournalBehindSnapshot(ILogger logger, string directory, long lastSequence, string checkpointId, long snapshotSequence, long nextSequence);
+
+    [LoggerMessage(205, LogLevel.Warning, "Could not finish the journal cleanly on dispose; every committed record is kept")]
+    public static partial void JournalDisposeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(206, LogLevel.Information, "Resumed {Kind} in {Directory} from {Snapshot} (journal sequence {SnapshotSequence}) and {Replayed} journal record(s) after it")]
+    public static partial void JournaledResumed(ILogger logger, string kind, string directory, string snapshot, long snapshotSequence, long replayed);
+
+    [LoggerMessage(207, LogLevel.Information, "Snapshot {CheckpointId} covers journal records through {Sequence}; deleted {Deleted} journal segment(s) no retained snapshot needs")]
+    public static partial void JournalSnapshotSaved(ILogger logger, string checkpointId, long sequence, int deleted);
+
+    [LoggerMessage(208, LogLevel.Warning, "An automatic snapshot of {Kind} failed; the journal still holds every record, and the next snapshot is tried after {Retry} more record(s)")]
+    public static partial void AutoSnapshotFailed(ILogger logger, Exception exception, string kind, long retry);
 }

@@ -281,6 +281,11 @@ internal static class CheckpointFileReader
             throw Corrupt(path, "the manifest has an undefined status, a null tag or no run identity");
         }
 
+        if (m.JournalSequence is < 0)
+        {
+            throw Corrupt(path, $"the manifest's journal sequence {m.JournalSequence} is negative");
+        }
+
         var expected = (long)FormatConstants.HeaderSize;
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var s in m.Sections)

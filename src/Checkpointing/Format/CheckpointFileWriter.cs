@@ -25,12 +25,14 @@ internal sealed class CheckpointFileWriter : IDisposable
     private readonly ArrayBufferWriter<byte> _compressed = new();
     private readonly List<SectionEntry> _sections = [];
     private readonly byte[] _nonce = new byte[FormatConstants.NonceSize];
+    private readonly int _minorVersion;
     private int _buffered;
     private long _position;
 
-    public CheckpointFileWriter(IPendingCheckpointFile file, CheckpointCompression compression, int chunkSize = FormatConstants.DefaultChunkSize)
+    public CheckpointFileWriter(IPendingCheckpointFile file, CheckpointCompression compression, int chunkSize = FormatConstants.DefaultChunkSize, int minorVersion = FormatConstants.MinorVersion)
     {
         _file = file;
+        _minorVersion = minorVersion;
         _codec = ChunkCodec.FromOption(compression);
         _chunkSize = chunkSize;
         RandomNumberGenerator.Fill(_nonce);
@@ -94,7 +96,7 @@ internal sealed class CheckpointFileWriter : IDisposable
         header.Clear();
         FormatConstants.HeaderMagic.CopyTo(header);
         BinaryPrimitives.WriteUInt16LittleEndian(header[8..], FormatConstants.MajorVersion);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[10..], FormatConstants.MinorVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[10..], (ushort)_minorVersion);
         _nonce.CopyTo(header[16..]);
         BinaryPrimitives.WriteUInt64LittleEndian(header[24..], XxHash3.HashToUInt64(header[..24]));
         Emit(header, hashIntoPayload: true);

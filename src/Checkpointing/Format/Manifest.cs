@@ -36,6 +36,9 @@ internal sealed class Manifest
     /// <summary>The CLR name of the saved state, for people reading the file; never used to create objects.</summary>
     public string? StateType { get; set; }
 
+    /// <summary>For a journal snapshot (format 1.1): the last journal record the state includes. Omitted otherwise.</summary>
+    public long? JournalSequence { get; set; }
+
     /// <summary>XXH3-64 of every byte from the header through the last chunk, as 16 hex digits.</summary>
     public string PayloadChecksum { get; set; } = string.Empty;
 

@@ -49,6 +49,12 @@ internal interface IWritableFile : IDisposable
 
     /// <summary>fsync: data and size durable. A failure is final for this file; never call it again.</summary>
     void Sync();
+
+    /// <summary>
+    /// fdatasync: data and size durable, other metadata (timestamps) not. Enough for appended records.
+    /// A failure is final for this file, as for <see cref="Sync"/>. Defaults to <see cref="Sync"/>.
+    /// </summary>
+    void SyncData() => Sync();
 }
 
 /// <summary>A file read by position.</summary>

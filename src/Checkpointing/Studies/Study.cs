@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using Checkpointing.Diagnostics;
-using Checkpointing.Journal;
+using Checkpointing.RecordLog;
 using Checkpointing.Randomness;
 using Checkpointing.Storage;
 using Microsoft.Extensions.Logging;

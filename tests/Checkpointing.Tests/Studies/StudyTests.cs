@@ -1,4 +1,4 @@
-using Checkpointing.Journal;
+using Checkpointing.RecordLog;
 using Checkpointing.Randomness;
 using Checkpointing.Studies;
 using Checkpointing.Tests.Manager;

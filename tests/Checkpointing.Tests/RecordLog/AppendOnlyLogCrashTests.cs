@@ -1,8 +1,8 @@
-using Checkpointing.Journal;
+using Checkpointing.RecordLog;
 using Checkpointing.Tests.Corruption;
 using Checkpointing.Tests.Crash;
 
-namespace Checkpointing.Tests.Journal;
+namespace Checkpointing.Tests.RecordLog;
 
 /// <summary>
 /// A power cut after every primitive operation of creating and appending to a log, resolved every

@@ -1,11 +1,11 @@
 using System.Buffers.Binary;
 using Checkpointing.Interop;
-using Checkpointing.Journal;
+using Checkpointing.RecordLog;
 using Checkpointing.Tests.Corruption;
 using Checkpointing.Tests.Crash;
 using Checkpointing.Tests.Manager;
 
-namespace Checkpointing.Tests.Journal;
+namespace Checkpointing.Tests.RecordLog;
 
 /// <summary>
 /// The append-only log on the real file system: record round trips, torn and garbage tails cut at

@@ -4,7 +4,7 @@ using System.IO.Hashing;
 using Checkpointing.Interop;
 using Checkpointing.Storage;
 
-namespace Checkpointing.Journal;
+namespace Checkpointing.RecordLog;
 
 /// <summary>
 /// One append-only file of checksummed, sequence-numbered records (docs/FORMAT.md, "Journal").
@@ -165,11 +165,7 @@ internal sealed class AppendOnlyLog : IDisposable
     internal static byte[] Encode(long sequence, ReadOnlySpan<byte> payload)
     {
         var record = new byte[RecordOverhead + payload.Length];
-        BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)payload.Length);
-        BinaryPrimitives.WriteUInt64LittleEndian(record.AsSpan(8), (ulong)sequence);
-        payload.CopyTo(record.AsSpan(RecordHeaderSize));
-        var hashed = RecordHeaderSize + payload.Length;
-        BinaryPrimitives.WriteUInt64LittleEndian(record.AsSpan(hashed), XxHash3.HashToUInt64(record.AsSpan(0, hashed)));
+        RecordFraming.Write(record, sequence, payload);
         return record;
     }
 

@@ -1,0 +1,58 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+
+namespace Checkpointing.RecordLog;
+
+/// <summary>
+/// The record framing shared by <see cref="AppendOnlyLog"/> and the journal's segments (docs/FORMAT.md, "Journal"):
+/// u32 length, u32 reserved (0), u64 sequence, payload, u64 XXH3-64 of everything before it.
+/// </summary>
+internal static class RecordFraming
+{
+    public const int HeaderSize = AppendOnlyLog.RecordHeaderSize;
+    public const int Overhead = AppendOnlyLog.RecordOverhead;
+    public const int MaxPayloadLength = AppendOnlyLog.MaxPayloadLength;
+
+    /// <summary>Writes one record into <paramref name="destination"/>, which must be exactly <see cref="Overhead"/> + payload length bytes.</summary>
+    public static void Write(Span<byte> destination, long sequence, ReadOnlySpan<byte> payload)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(destination, (uint)payload.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], 0);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[8..], (ulong)sequence);
+        payload.CopyTo(destination[HeaderSize..]);
+        var hashed = HeaderSize + payload.Length;
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[hashed..], XxHash3.HashToUInt64(destination[..hashed]));
+    }
+
+    /// <summary>
+    /// Checks a record header: length at most <see cref="MaxPayloadLength"/>, reserved 0, a sequence from
+    /// <paramref name="minSequence"/> to <paramref name="maxSequence"/> (both the expected one when reading in order),
+    /// and that the whole record fits in <paramref name="remaining"/> bytes.
+    /// </summary>
+    public static bool TryReadHeader(ReadOnlySpan<byte> header, long minSequence, long maxSequence, long remaining, out int payloadLength, out long sequence)
+    {
+        payloadLength = 0;
+        sequence = 0;
+        var length = BinaryPrimitives.ReadUInt32LittleEndian(header);
+        var seq = BinaryPrimitives.ReadUInt64LittleEndian(header[8..]);
+        if (length > MaxPayloadLength
+            || BinaryPrimitives.ReadUInt32LittleEndian(header[4..]) != 0
+            || seq < (ulong)minSequence
+            || seq > (ulong)maxSequence
+            || Overhead + length > remaining)
+        {
+            return false;
+        }
+
+        payloadLength = (int)length;
+        sequence = (long)seq;
+        return true;
+    }
+
+    /// <summary>True when the whole record's trailing checksum matches its header and payload.</summary>
+    public static bool ChecksumMatches(ReadOnlySpan<byte> record)
+    {
+        var hashed = record.Length - sizeof(ulong);
+        return BinaryPrimitives.ReadUInt64LittleEndian(record[hashed..]) == XxHash3.HashToUInt64(record[..hashed]);
+    }
+}
