@@ -1,4 +1,5 @@
 using System.Globalization;
+using Checkpointing.Examples;
 
 namespace Downloads;
 
@@ -58,54 +59,24 @@ internal sealed record CommandLine
     public bool Help { get; init; }
 
     /// <summary>Parses <paramref name="args"/>; returns null and sets <paramref name="error"/> when they are invalid.</summary>
-    public static CommandLine? Parse(string[] args, out string? error)
-    {
-        error = null;
-        var result = new CommandLine();
-        for (var i = 0; i < args.Length; i++)
+    public static CommandLine? Parse(string[] args, out string? error) =>
+        ArgumentReader.Parse(args, new CommandLine(), static (result, r) => r.Current switch
         {
-            var arg = args[i];
-            string Value()
-            {
-                if (i + 1 >= args.Length)
-                {
-                    throw new FormatException($"{arg} needs a value.");
-                }
-
-                return args[++i];
-            }
-
-            try
-            {
-                result = arg switch
-                {
-                    "--checkpoint-dir" => result with { CheckpointDirectory = Value() },
-                    "--seed" => result with { Seed = ulong.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture), SeedGiven = true },
-                    "--series" => result with { Series = Range(Int(Value()), arg, 1, 1_000_000), SeriesGiven = true },
-                    "--max-kb" => result with { MaxKiB = Range(Int(Value()), arg, 1, 1024 * 1024), MaxKiBGiven = true },
-                    "--workers" => result with { Workers = Range(Int(Value()), arg, 1, 64) },
-                    "--bandwidth" => result with { BandwidthKiB = Range(Int(Value()), arg, 0, int.MaxValue / 1024) },
-                    "--fail-rate" => result with { FailRate = Rate(Value(), arg) },
-                    "--data-revision" => result with { DataRevision = Range(Int(Value()), arg, 1, int.MaxValue) },
-                    "--yes" or "-y" => result with { Yes = true },
-                    "--fresh" => result with { Fresh = true },
-                    "--results" => result with { ResultsFile = Value() },
-                    "--ack" => result with { Ack = true },
-                    "--help" or "-h" => result with { Help = true },
-                    _ => throw new FormatException($"Unknown option '{arg}'."),
-                };
-            }
-            catch (Exception ex) when (ex is FormatException or OverflowException)
-            {
-                error = ex is OverflowException ? $"The value of {arg} is out of range." : ex.Message;
-                return null;
-            }
-        }
-
-        return result;
-    }
-
-    private static int Int(string text) => int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
+            "--checkpoint-dir" => result with { CheckpointDirectory = r.Value() },
+            "--seed" => result with { Seed = r.ULong(), SeedGiven = true },
+            "--series" => result with { Series = Range(r.Int(), r.Current, 1, 1_000_000), SeriesGiven = true },
+            "--max-kb" => result with { MaxKiB = Range(r.Int(), r.Current, 1, 1024 * 1024), MaxKiBGiven = true },
+            "--workers" => result with { Workers = Range(r.Int(), r.Current, 1, 64) },
+            "--bandwidth" => result with { BandwidthKiB = Range(r.Int(), r.Current, 0, int.MaxValue / 1024) },
+            "--fail-rate" => result with { FailRate = Rate(r.Value(), r.Current) },
+            "--data-revision" => result with { DataRevision = Range(r.Int(), r.Current, 1, int.MaxValue) },
+            "--yes" or "-y" => result with { Yes = true },
+            "--fresh" => result with { Fresh = true },
+            "--results" => result with { ResultsFile = r.Value() },
+            "--ack" => result with { Ack = true },
+            "--help" or "-h" => result with { Help = true },
+            _ => throw r.Unknown(),
+        }, out error);
 
     private static int Range(int value, string name, int min, int max) =>
         value >= min && value <= max ? value : throw new FormatException($"{name} must be from {min} to {max}.");

@@ -13,6 +13,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Checkpointing;
+using Checkpointing.Examples;
 using Checkpointing.Interrupts;
 using Checkpointing.Journaling;
 using Downloads;
@@ -95,7 +96,7 @@ using (manager)
                     return Finish(work, settings);
                 }
 
-                if (AskResume(options.Yes))
+                if (ExampleConsole.AskYesNo("Resume?", options.Yes))
                 {
                     PrintResuming(settings);
                 }
@@ -388,27 +389,6 @@ static string ProgressLine(WorkList work, DownloadStats stats, TimeSpan elapsed)
     var eta = work.EstimatedRemaining is { } remaining ? Duration(remaining) : "--";
     return $"  {work.DoneCount.ToString(CultureInfo.InvariantCulture).PadLeft(width)}/{work.Total} series  {work.ProgressPercent,5:F1}%  " +
         $"{stats.Completed / seconds,6:F1} series/s  {Size((long)(stats.DownloadedBytes / seconds))}/s  ETA {eta}";
-}
-
-static bool AskResume(bool yes)
-{
-    if (yes || Console.IsInputRedirected)
-    {
-        Console.WriteLine($"Resume? (y/n): y ({(yes ? "--yes" : "stdin is not a terminal")})");
-        return true;
-    }
-
-    while (true)
-    {
-        Console.Write("Resume? (y/n): ");
-        switch (Console.ReadLine()?.Trim().ToLowerInvariant())
-        {
-            case null or "y" or "yes":
-                return true;
-            case "n" or "no":
-                return false;
-        }
-    }
 }
 
 static string Size(long bytes) => bytes switch

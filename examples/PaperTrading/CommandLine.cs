@@ -1,4 +1,4 @@
-using System.Globalization;
+using Checkpointing.Examples;
 
 namespace PaperTrading;
 
@@ -49,52 +49,22 @@ internal sealed record CommandLine
     public bool Help { get; init; }
 
     /// <summary>Parses <paramref name="args"/>; returns null and sets <paramref name="error"/> when they are invalid.</summary>
-    public static CommandLine? Parse(string[] args, out string? error)
-    {
-        error = null;
-        var result = new CommandLine();
-        for (var i = 0; i < args.Length; i++)
+    public static CommandLine? Parse(string[] args, out string? error) =>
+        ArgumentReader.Parse(args, new CommandLine(), static (result, r) => r.Current switch
         {
-            var arg = args[i];
-            string Value()
-            {
-                if (i + 1 >= args.Length)
-                {
-                    throw new FormatException($"{arg} needs a value.");
-                }
-
-                return args[++i];
-            }
-
-            int Int() => int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture);
-
-            try
-            {
-                result = arg switch
-                {
-                    "--checkpoint-dir" => result with { CheckpointDirectory = Value() },
-                    "--seed" => result with { Seed = ulong.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture), SeedGiven = true },
-                    "--ticks" => result with { Ticks = AtLeast(Int(), PriceFeed.SlowWindow + 1, arg), TicksGiven = true },
-                    "--tick-ms" => result with { TickMilliseconds = Int() },
-                    "--broker-ms" => result with { BrokerMilliseconds = Int() },
-                    "--snapshot-every" => result with { SnapshotEvery = AtLeast(Int(), 1, arg) },
-                    "--yes" or "-y" => result with { Yes = true },
-                    "--fresh" => result with { Fresh = true },
-                    "--results" => result with { ResultsFile = Value() },
-                    "--ack" => result with { Ack = true },
-                    "--help" or "-h" => result with { Help = true },
-                    _ => throw new FormatException($"Unknown option '{arg}'."),
-                };
-            }
-            catch (Exception ex) when (ex is FormatException or OverflowException)
-            {
-                error = ex is OverflowException ? $"The value of {arg} is out of range." : ex.Message;
-                return null;
-            }
-        }
-
-        return result;
-    }
+            "--checkpoint-dir" => result with { CheckpointDirectory = r.Value() },
+            "--seed" => result with { Seed = r.ULong(), SeedGiven = true },
+            "--ticks" => result with { Ticks = AtLeast(r.Int(), PriceFeed.SlowWindow + 1, r.Current), TicksGiven = true },
+            "--tick-ms" => result with { TickMilliseconds = r.Int() },
+            "--broker-ms" => result with { BrokerMilliseconds = r.Int() },
+            "--snapshot-every" => result with { SnapshotEvery = AtLeast(r.Int(), 1, r.Current) },
+            "--yes" or "-y" => result with { Yes = true },
+            "--fresh" => result with { Fresh = true },
+            "--results" => result with { ResultsFile = r.Value() },
+            "--ack" => result with { Ack = true },
+            "--help" or "-h" => result with { Help = true },
+            _ => throw r.Unknown(),
+        }, out error);
 
     private static int AtLeast(int value, int minimum, string name) =>
         value >= minimum ? value : throw new FormatException($"{name} must be at least {minimum}.");

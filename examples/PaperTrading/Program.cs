@@ -10,6 +10,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Checkpointing;
+using Checkpointing.Examples;
 using Checkpointing.Interrupts;
 using Checkpointing.Journaling;
 using PaperTrading;
@@ -113,7 +114,7 @@ using (manager)
             Console.WriteLine(rule);
             Console.WriteLine();
 
-            if (state.NextDecision < totalDecisions && !AskResume(options.Yes))
+            if (state.NextDecision < totalDecisions && !ExampleConsole.AskYesNo("Resume from the journal?", options.Yes))
             {
                 journal.Dispose();
                 Console.WriteLine($"Starting fresh: {StartOver(manager)}");
@@ -361,24 +362,3 @@ static string StartOver(CheckpointManager manager)
     return $"deleted {snapshots} snapshot(s){(journalExisted ? " and the journal" : string.Empty)}.";
 }
 
-bool AskResume(bool yes)
-{
-    if (yes || Console.IsInputRedirected)
-    {
-        Console.WriteLine($"Resume from the journal? (y/n): y ({(yes ? "--yes" : "stdin is not a terminal")})");
-        return true;
-    }
-
-    while (true)
-    {
-        Console.Write("Resume from the journal? (y/n): ");
-        var answer = Console.ReadLine()?.Trim().ToLowerInvariant();
-        switch (answer)
-        {
-            case null or "y" or "yes":
-                return true;
-            case "n" or "no":
-                return false;
-        }
-    }
-}

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Checkpointing.Examples;
 
 namespace QuickStart;
 
@@ -39,47 +40,19 @@ internal sealed record CommandLine
     public bool Help { get; init; }
 
     /// <summary>Parses <paramref name="args"/>; returns null and sets <paramref name="error"/> when they are invalid.</summary>
-    public static CommandLine? Parse(string[] args, out string? error)
-    {
-        error = null;
-        var result = new CommandLine();
-        for (var i = 0; i < args.Length; i++)
+    public static CommandLine? Parse(string[] args, out string? error) =>
+        ArgumentReader.Parse(args, new CommandLine(), static (result, r) => r.Current switch
         {
-            var arg = args[i];
-            string Value()
-            {
-                if (i + 1 >= args.Length)
-                {
-                    throw new FormatException($"{arg} needs a value.");
-                }
-
-                return args[++i];
-            }
-
-            try
-            {
-                result = arg switch
-                {
-                    "--checkpoint-dir" => result with { CheckpointDirectory = Value() },
-                    "--seed" => result with { Seed = ulong.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture), SeedGiven = true },
-                    "--steps" => result with { Steps = Positive(long.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture), arg), StepsGiven = true },
-                    "--step-ms" => result with { StepMilliseconds = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture) },
-                    "--yes" or "-y" => result with { Yes = true },
-                    "--fresh" => result with { Fresh = true },
-                    "--results" => result with { ResultsFile = Value() },
-                    "--help" or "-h" => result with { Help = true },
-                    _ => throw new FormatException($"Unknown option '{arg}'."),
-                };
-            }
-            catch (Exception ex) when (ex is FormatException or OverflowException)
-            {
-                error = ex is OverflowException ? $"The value of {arg} is out of range." : ex.Message;
-                return null;
-            }
-        }
-
-        return result;
-    }
+            "--checkpoint-dir" => result with { CheckpointDirectory = r.Value() },
+            "--seed" => result with { Seed = r.ULong(), SeedGiven = true },
+            "--steps" => result with { Steps = Positive(long.Parse(r.Value(), NumberStyles.None, CultureInfo.InvariantCulture), r.Current), StepsGiven = true },
+            "--step-ms" => result with { StepMilliseconds = r.Int() },
+            "--yes" or "-y" => result with { Yes = true },
+            "--fresh" => result with { Fresh = true },
+            "--results" => result with { ResultsFile = r.Value() },
+            "--help" or "-h" => result with { Help = true },
+            _ => throw r.Unknown(),
+        }, out error);
 
     private static long Positive(long value, string name) =>
         value > 0 ? value : throw new FormatException($"{name} must be at least 1.");

@@ -6,6 +6,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Checkpointing;
+using Checkpointing.Examples;
 using QuickStart;
 
 const int SaveEvery = 10;
@@ -88,7 +89,7 @@ using (manager)
             return Finish(state, options.ResultsFile);
         }
 
-        if (!AskResume(options.Yes))
+        if (!ExampleConsole.AskYesNo("Resume from checkpoint?", options.Yes))
         {
             var deleted = manager.DeleteAll();
             Console.WriteLine($"Starting fresh (deleted {deleted} checkpoint(s)).");
@@ -163,28 +164,6 @@ CheckpointMetadata Save(PiState s, CheckpointStatus status) =>
         totalSteps: s.TotalSteps,
         status: status,
         metrics: new Dictionary<string, double> { ["pi"] = s.Estimate, ["abs_error"] = Math.Abs(s.Estimate - Math.PI) });
-
-bool AskResume(bool yes)
-{
-    if (yes || Console.IsInputRedirected)
-    {
-        Console.WriteLine($"Resume from checkpoint? (y/n): y ({(yes ? "--yes" : "stdin is not a terminal")})");
-        return true;
-    }
-
-    while (true)
-    {
-        Console.Write("Resume from checkpoint? (y/n): ");
-        var answer = Console.ReadLine()?.Trim().ToLowerInvariant();
-        switch (answer)
-        {
-            case null or "y" or "yes":
-                return true;
-            case "n" or "no":
-                return false;
-        }
-    }
-}
 
 static string Progress(PiState s, TimeSpan elapsed, long stepsThisRun)
 {

@@ -8,6 +8,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Checkpointing;
+using Checkpointing.Examples;
 using Checkpointing.Interrupts;
 using Checkpointing.Training;
 using RlTraining;
@@ -92,7 +93,7 @@ using (manager)
         Console.WriteLine($"  Progress: {found.ProgressPercent ?? 0:F1}%");
         Console.WriteLine($"  Timestamp: {found.TimestampUtc:yyyy-MM-ddTHH:mm:ssZ}");
         Console.WriteLine($"  Status: {found.Status}{(found.Signal is null ? string.Empty : $" ({found.Signal})")}");
-        Console.WriteLine($"  Written: {Ago(found.Age)} ago");
+        Console.WriteLine($"  Written: {ExampleConsole.Ago(found.Age)} ago");
         Console.WriteLine($"  Interruptions so far: {found.Interruptions}");
         Console.WriteLine($"  Work redone: {found.WorkRedone}");
         Console.WriteLine(rule);
@@ -104,7 +105,7 @@ using (manager)
             return Finish(state, sessionTime: null);
         }
 
-        if (AskResume(options.Yes))
+        if (ExampleConsole.AskYesNo("Resume from checkpoint?", options.Yes))
         {
             Console.WriteLine();
             Console.WriteLine("Resuming training:");
@@ -256,32 +257,3 @@ int Finish(AgentState s, TimeSpan? sessionTime)
     return 0;
 }
 
-bool AskResume(bool yes)
-{
-    if (yes || Console.IsInputRedirected)
-    {
-        Console.WriteLine($"Resume from checkpoint? (y/n): y ({(yes ? "--yes" : "stdin is not a terminal")})");
-        return true;
-    }
-
-    while (true)
-    {
-        Console.Write("Resume from checkpoint? (y/n): ");
-        var answer = Console.ReadLine()?.Trim().ToLowerInvariant();
-        switch (answer)
-        {
-            case null or "y" or "yes":
-                return true;
-            case "n" or "no":
-                return false;
-        }
-    }
-}
-
-static string Ago(TimeSpan age) => age switch
-{
-    { TotalSeconds: < 60 } => $"{(int)age.TotalSeconds} s",
-    { TotalMinutes: < 60 } => $"{age.Minutes} min {age.Seconds} s",
-    { TotalHours: < 24 } => $"{age.Hours} h {age.Minutes} min",
-    _ => string.Create(CultureInfo.InvariantCulture, $"{(int)age.TotalDays} d {age.Hours} h"),
-};
