@@ -214,7 +214,15 @@ public sealed class TrainingCheckpointCallback : IStudyCallback
     {
         ArgumentNullException.ThrowIfNull(study);
         ArgumentNullException.ThrowIfNull(trial);
-        Execute(PlanProgress(study.CompletedTrials, study.CompletedTrials, study.TargetTrials, _options.SaveEveryNTrials, "trials", StudyMetrics(study, trial), extraMetric: null), study.CreateSnapshot);
+        var plan = PlanProgress(study.CompletedTrials, study.CompletedTrials, study.TargetTrials, _options.SaveEveryNTrials, "trials", StudyMetrics(study, trial), extraMetric: null);
+
+        // The last trial of the target is followed by OnStudyStopped's Completed save at the same step;
+        // a progress save now would only duplicate it (the trial itself is already in the study journal).
+        var completesTarget = study.TargetTrials is { } target && study.CompletedTrials >= target && _options.SaveOnCompletion;
+        if (!completesTarget)
+        {
+            Execute(plan, study.CreateSnapshot);
+        }
     }
 
     /// <summary>

@@ -54,6 +54,21 @@ public sealed class StudyCheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Optimize_TargetIsAMultipleOfN_LastStepIsSavedOnceAsCompleted()
+    {
+        using var study = OpenStudy();
+        var callback = new TrainingCheckpointCallback(_manager, new TrainingCheckpointOptions { SaveEveryNTrials = 5, TimeProvider = _time });
+
+        study.Optimize(Objective, nTrials: 10, callbacks: [callback]);
+        callback.OnStudyStopped(study);
+
+        var list = _manager.List();
+        Assert.Equal([5L, 10L], list.Select(m => m.Step));
+        Assert.Equal([CheckpointStatus.InProgress, CheckpointStatus.Completed], list.Select(m => m.Status));
+        Assert.Equal(10, _manager.LoadLatest<StudySnapshot>()!.State.Trials.Count);
+    }
+
+    [Fact]
     public void Optimize_SaveOnImprovementOfValue_SavesExactlyAtNewBestTrials()
     {
         using var study = OpenStudy();
