@@ -208,7 +208,9 @@ public sealed class TrainingCheckpointCallback : IStudyCallback
     /// The <see cref="IStudyCallback"/> hook: after each finished trial of a study, applies the trial
     /// policies with step = the study's finished trials, total = its target, and the metrics
     /// <c>value</c> (this trial's, when it has one) and <c>best_value</c>; a save stores
-    /// <see cref="Study.CreateSnapshot"/>.
+    /// <see cref="Study.CreateSnapshot"/>. The trial that reaches the target is not saved here when
+    /// <see cref="TrainingCheckpointOptions.SaveOnCompletion"/> is on: call <see cref="OnStudyStopped"/>
+    /// after <c>Optimize</c>, which saves it as <see cref="CheckpointStatus.Completed"/>.
     /// </summary>
     public void OnTrialFinished(Study study, FinishedTrial trial)
     {
