@@ -24,6 +24,7 @@ namespace Checkpointing;
 /// </remarks>
 public sealed class CheckpointManager : IDisposable, IAsyncDisposable
 {
+    private static readonly string MachineName = Environment.MachineName;
     private readonly LocalDirectoryStore _store;
     private readonly ICheckpointSerializer _serializer;
     private readonly ILogger _logger;
@@ -33,6 +34,13 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     private readonly Dictionary<string, (Manifest Manifest, long Length)> _manifestCache = new(StringComparer.Ordinal);
     private readonly Lock _cacheLock = new();
     private readonly CheckpointOptions _options;
+
+    // The writer's view of its own files, so that a save neither lists the directory nor stats each file.
+    // Loaded on the first save, updated by saves, deletions and quarantines, replaced by every full
+    // listing (reads list the directory anyway); _indexVersion keeps a listing taken before a save from
+    // overwriting that save's entry. Guarded by _cacheLock.
+    private Dictionary<string, (CheckpointFileName Name, long Length)>? _index;
+    private long _indexVersion;
     private IDisposable? _writerLock;
     private bool _disposed;
     private int _journalOpen;
@@ -297,7 +305,9 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         try
         {
             Forget(fileName);
-            return _store.Delete(fileName);
+            var deleted = _store.Delete(fileName);
+            Unindex(fileName);
+            return deleted;
         }
         finally
         {
@@ -318,7 +328,9 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             foreach (var (name, _) in ListNames())
             {
                 Forget(name.FileName);
-                if (_store.Delete(name.FileName))
+                var deleted = _store.Delete(name.FileName);
+                Unindex(name.FileName);
+                if (deleted)
                 {
                     count++;
                 }
@@ -524,10 +536,10 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         ThrowIfDisposed();
         var started = Stopwatch.GetTimestamp();
         var now = _time.GetUtcNow();
-        var existing = ListNames().Select(n => n.Name.FileName).ToHashSet(StringComparer.Ordinal);
+        EnsureIndex();
         var discriminator = 0;
         var name = CheckpointFileName.Create(step, now, discriminator);
-        while (existing.Contains(name.FileName))
+        while (IsIndexed(name.FileName))
         {
             name = CheckpointFileName.Create(step, now, ++discriminator);
         }
@@ -543,7 +555,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             CreatedUtc = now.ToUniversalTime(),
             Metrics = metrics is null ? [] : new Dictionary<string, double>(metrics, StringComparer.Ordinal),
             Tags = tags is null ? [] : new Dictionary<string, string>(tags, StringComparer.Ordinal),
-            WriterHost = Environment.MachineName,
+            WriterHost = MachineName,
             WriterProcessId = Environment.ProcessId,
             Compression = ChunkCodec.Name(ChunkCodec.FromOption(_options.Compression)),
             Serializer = serializerName,
@@ -562,7 +574,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var pending = _store.CreatePending(name.FileName);
-            using (var writer = new CheckpointFileWriter(pending, _options.Compression, minorVersion: minorVersion))
+            using (var writer = new CheckpointFileWriter(pending, _options.Compression, minorVersion: minorVersion, minCompressedLength: CheckpointFileWriter.SmallChunkLength))
             {
                 writer.WriteSection(FormatConstants.StateSectionName, "state", "application/json", payload.Span);
                 if (snapshot?.ExtraSectionName is { } extraName)
@@ -585,6 +597,11 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         lock (_cacheLock)
         {
             _manifestCache[name.FileName] = (manifest, length);
+            if (_index is not null)
+            {
+                _index[name.FileName] = (name, length);
+                _indexVersion++;
+            }
         }
 
         var metadata = ToMetadata(manifest, name, length);
@@ -598,7 +615,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         List<(CheckpointFileName Name, long Length)> names;
         try
         {
-            names = ListNames();
+            names = IndexedNames();
         }
         catch (CheckpointStorageException ex)
         {
@@ -635,6 +652,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             {
                 Forget(doomed.Name.FileName);
                 _store.Delete(doomed.Name.FileName, durable: false);
+                Unindex(doomed.Name.FileName);
                 Log.RetentionDeleted(_logger, doomed.Name.Id);
             }
             catch (CheckpointStorageException ex)
@@ -797,6 +815,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             try
             {
                 movedTo = _store.Quarantine(fileName, reason);
+                Unindex(fileName);
             }
             catch (CheckpointException)
             {
@@ -824,7 +843,13 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
 
     private List<(CheckpointFileName Name, long Length)> ListNames()
     {
-        var result = new List<(CheckpointFileName, long)>();
+        long version;
+        lock (_cacheLock)
+        {
+            version = _indexVersion;
+        }
+
+        var result = new List<(CheckpointFileName Name, long Length)>();
         foreach (var entry in _store.ListCheckpointFiles())
         {
             if (CheckpointFileName.TryParse(entry.Name, out var parsed) && parsed is not null)
@@ -837,7 +862,65 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             }
         }
 
+        if (!_options.ReadOnly)
+        {
+            lock (_cacheLock)
+            {
+                if (_indexVersion == version)
+                {
+                    _index = result.ToDictionary(n => n.Name.FileName, StringComparer.Ordinal);
+                    _indexVersion++;
+                }
+            }
+        }
+
         return result;
+    }
+
+    private void EnsureIndex()
+    {
+        lock (_cacheLock)
+        {
+            if (_index is not null)
+            {
+                return;
+            }
+        }
+
+        ListNames();
+    }
+
+    private bool IsIndexed(string fileName)
+    {
+        lock (_cacheLock)
+        {
+            return _index?.ContainsKey(fileName) == true;
+        }
+    }
+
+    /// <summary>The run's checkpoint files as this writer knows them, without touching the disk once it has listed them.</summary>
+    private List<(CheckpointFileName Name, long Length)> IndexedNames()
+    {
+        lock (_cacheLock)
+        {
+            if (_index is not null)
+            {
+                return [.. _index.Values];
+            }
+        }
+
+        return ListNames();
+    }
+
+    private void Unindex(string fileName)
+    {
+        lock (_cacheLock)
+        {
+            if (_index is not null && _index.Remove(fileName))
+            {
+                _indexVersion++;
+            }
+        }
     }
 
     private void Forget(string fileName)

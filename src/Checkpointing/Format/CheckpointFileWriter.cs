@@ -14,6 +14,12 @@ namespace Checkpointing.Format;
 /// </summary>
 internal sealed class CheckpointFileWriter : IDisposable
 {
+    /// <summary>
+    /// The manager stores chunks smaller than this as they are: a checkpoint this small takes one
+    /// file-system block whatever its size, and compressing it costs more time than it saves.
+    /// </summary>
+    public const int SmallChunkLength = 2048;
+
     private const int BufferSize = 256 << 10;
 
     private readonly IPendingCheckpointFile _file;
@@ -26,12 +32,14 @@ internal sealed class CheckpointFileWriter : IDisposable
     private readonly List<SectionEntry> _sections = [];
     private readonly byte[] _nonce = new byte[FormatConstants.NonceSize];
     private readonly int _minorVersion;
+    private readonly int _minCompressedLength;
     private int _buffered;
     private long _position;
 
-    public CheckpointFileWriter(IPendingCheckpointFile file, CheckpointCompression compression, int chunkSize = FormatConstants.DefaultChunkSize, int minorVersion = FormatConstants.MinorVersion)
+    public CheckpointFileWriter(IPendingCheckpointFile file, CheckpointCompression compression, int chunkSize = FormatConstants.DefaultChunkSize, int minorVersion = FormatConstants.MinorVersion, int minCompressedLength = 0)
     {
         _file = file;
+        _minCompressedLength = minCompressedLength;
         _minorVersion = minorVersion;
         _codec = ChunkCodec.FromOption(compression);
         _chunkSize = chunkSize;
@@ -66,7 +74,6 @@ internal sealed class CheckpointFileWriter : IDisposable
     /// <summary>Completes the manifest with the section table and checksum, writes it and the trailer, and returns the file length.</summary>
     public long Finish(Manifest manifest)
     {
-        Flush();
         manifest.Sections = [.. _sections];
         manifest.PayloadChecksum = Hex(_payloadHash.GetCurrentHashAsUInt64());
         var manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJsonContext.Default.Manifest);
@@ -104,7 +111,7 @@ internal sealed class CheckpointFileWriter : IDisposable
 
     private void WriteChunk(ushort sectionIndex, ReadOnlySpan<byte> raw)
     {
-        var codec = ChunkCodec.Compress(_codec, raw, _compressed);
+        var codec = ChunkCodec.Compress(raw.Length < _minCompressedLength ? ChunkCodec.None : _codec, raw, _compressed);
         var stored = _compressed.WrittenSpan;
         Span<byte> header = stackalloc byte[FormatConstants.ChunkHeaderSize];
         BinaryPrimitives.WriteUInt32LittleEndian(header, FormatConstants.ChunkMagic);

@@ -17,6 +17,8 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
     public const string QuarantineDirectoryName = "quarantine";
     public const string LockFileName = "writer.lock";
 
+    private static readonly string ProcessIdText = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+
     private readonly IFileSystem _fs;
     private readonly bool _skipFileSync;
     private readonly bool _skipDirectorySync;
@@ -81,7 +83,7 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
             return new PendingFile(this, inPlace, finalPath, finalPath);
         }
 
-        var tempPath = finalPath + TempMarker + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "-" + Random.Shared.Next().ToString("x8", CultureInfo.InvariantCulture);
+        var tempPath = finalPath + TempMarker + ProcessIdText + "-" + Random.Shared.Next().ToString("x8", CultureInfo.InvariantCulture);
         var file = Guard("create", tempPath, () => _fs.CreateNew(tempPath));
         return new PendingFile(this, file, tempPath, finalPath);
     }
