@@ -22,31 +22,17 @@ const string FilesDirectoryName = "files";
 var rule = new string('=', 80);
 
 var options = CommandLine.Parse(args, out var parseError);
-if (options is null)
+if (ExampleStartup.ShouldExit(options, parseError, o => o.Help, CommandLine.Usage, out var argumentsExitCode))
 {
-    Console.Error.WriteLine(parseError);
-    Console.Error.WriteLine(CommandLine.Usage);
-    return 2;
-}
-
-if (options.Help)
-{
-    Console.WriteLine(CommandLine.Usage);
-    return 0;
+    return argumentsExitCode;
 }
 
 Console.WriteLine(rule);
 Console.WriteLine("RESUMABLE DOWNLOADS");
 Console.WriteLine(rule);
 
-CheckpointManager manager;
-try
+if (!ExampleStartup.TryOpen("download", "series", options.CheckpointDirectory, out var manager))
 {
-    manager = new CheckpointManager("download", "series", new CheckpointOptions { RootDirectory = options.CheckpointDirectory });
-}
-catch (CheckpointException ex)
-{
-    Console.Error.WriteLine(ex.Message);
     return 1;
 }
 

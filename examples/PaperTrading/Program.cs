@@ -21,31 +21,17 @@ long replayed = 0;
 var opening = true;
 
 var options = CommandLine.Parse(args, out var parseError);
-if (options is null)
+if (ExampleStartup.ShouldExit(options, parseError, o => o.Help, CommandLine.Usage, out var argumentsExitCode))
 {
-    Console.Error.WriteLine(parseError);
-    Console.Error.WriteLine(CommandLine.Usage);
-    return 2;
-}
-
-if (options.Help)
-{
-    Console.WriteLine(CommandLine.Usage);
-    return 0;
+    return argumentsExitCode;
 }
 
 Console.WriteLine(rule);
 Console.WriteLine("PAPER TRADING WITH A JOURNALED PORTFOLIO");
 Console.WriteLine(rule);
 
-CheckpointManager manager;
-try
+if (!ExampleStartup.TryOpen("trading", "paper_ma_crossover", options.CheckpointDirectory, out var manager))
 {
-    manager = new CheckpointManager("trading", "paper_ma_crossover", new CheckpointOptions { RootDirectory = options.CheckpointDirectory });
-}
-catch (CheckpointException ex)
-{
-    Console.Error.WriteLine(ex.Message);
     return 1;
 }
 

@@ -13,27 +13,13 @@ const int SaveEvery = 10;
 var rule = new string('=', 80);
 
 var options = CommandLine.Parse(args, out var parseError);
-if (options is null)
+if (ExampleStartup.ShouldExit(options, parseError, o => o.Help, CommandLine.Usage, out var argumentsExitCode))
 {
-    Console.Error.WriteLine(parseError);
-    Console.Error.WriteLine(CommandLine.Usage);
-    return 2;
+    return argumentsExitCode;
 }
 
-if (options.Help)
+if (!ExampleStartup.TryOpen("quickstart", "pi", options.CheckpointDirectory, out var manager))
 {
-    Console.WriteLine(CommandLine.Usage);
-    return 0;
-}
-
-CheckpointManager manager;
-try
-{
-    manager = new CheckpointManager("quickstart", "pi", new CheckpointOptions { RootDirectory = options.CheckpointDirectory });
-}
-catch (CheckpointException ex)
-{
-    Console.Error.WriteLine(ex.Message);
     return 1;
 }
 

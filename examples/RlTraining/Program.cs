@@ -18,17 +18,9 @@ const int ReportEvery = 50;
 var rule = new string('=', 80);
 
 var options = CommandLine.Parse(args, out var parseError);
-if (options is null)
+if (ExampleStartup.ShouldExit(options, parseError, o => o.Help, CommandLine.Usage, out var argumentsExitCode))
 {
-    Console.Error.WriteLine(parseError);
-    Console.Error.WriteLine(CommandLine.Usage);
-    return 2;
-}
-
-if (options.Help)
-{
-    Console.WriteLine(CommandLine.Usage);
-    return 0;
+    return argumentsExitCode;
 }
 
 Console.WriteLine(rule);
@@ -36,14 +28,8 @@ Console.WriteLine("RL TRAINING WITH CHECKPOINT SUPPORT");
 Console.WriteLine(rule);
 Console.WriteLine();
 
-CheckpointManager manager;
-try
+if (!ExampleStartup.TryOpen("rl", "gridworld_q_learning", options.CheckpointDirectory, out var manager))
 {
-    manager = new CheckpointManager("rl", "gridworld_q_learning", new CheckpointOptions { RootDirectory = options.CheckpointDirectory });
-}
-catch (CheckpointException ex)
-{
-    Console.Error.WriteLine(ex.Message);
     return 1;
 }
 

@@ -19,17 +19,9 @@ const int SaveEveryNTrials = 10;
 var rule = new string('=', 80);
 
 var options = CommandLine.Parse(args, out var parseError);
-if (options is null)
+if (ExampleStartup.ShouldExit(options, parseError, o => o.Help, CommandLine.Usage, out var argumentsExitCode))
 {
-    Console.Error.WriteLine(parseError);
-    Console.Error.WriteLine(CommandLine.Usage);
-    return 2;
-}
-
-if (options.Help)
-{
-    Console.WriteLine(CommandLine.Usage);
-    return 0;
+    return argumentsExitCode;
 }
 
 Console.WriteLine(rule);
@@ -37,14 +29,8 @@ Console.WriteLine("TRAINING WITH CHECKPOINT SUPPORT");
 Console.WriteLine(rule);
 Console.WriteLine();
 
-CheckpointManager manager;
-try
+if (!ExampleStartup.TryOpen("training", "two_moons_mlp", options.CheckpointDirectory, out var manager))
 {
-    manager = new CheckpointManager("training", "two_moons_mlp", new CheckpointOptions { RootDirectory = options.CheckpointDirectory });
-}
-catch (CheckpointException ex)
-{
-    Console.Error.WriteLine(ex.Message);
     return 1;
 }
 
