@@ -9,6 +9,9 @@ internal static class FormatConstants
     /// <summary>The minor version of files that use a 1.1 addition (a manifest <c>journalSequence</c>); others stay 1.0.</summary>
     public const int JournalSequenceMinorVersion = 1;
 
+    /// <summary>The minor version of files that hold binary sections (section <c>elementType</c>).</summary>
+    public const int BinarySectionsMinorVersion = 2;
+
     /// <summary>0x89 'C' 'K' 'P' 'T' CR LF 0x1A: a high byte and line endings catch text-mode mangling.</summary>
     public static ReadOnlySpan<byte> HeaderMagic => [0x89, (byte)'C', (byte)'K', (byte)'P', (byte)'T', 0x0D, 0x0A, 0x1A];
 

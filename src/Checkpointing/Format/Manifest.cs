@@ -55,6 +55,9 @@ internal sealed class SectionEntry
 
     public string? ContentType { get; set; }
 
+    /// <summary>For a binary section (format 1.2): the element type of its little-endian data, e.g. <c>float64</c>; <c>bytes</c> for a stream. Omitted otherwise.</summary>
+    public string? ElementType { get; set; }
+
     public long Offset { get; set; }
 
     public long StoredLength { get; set; }
