@@ -24,6 +24,7 @@ namespace Checkpointing;
 /// </remarks>
 public sealed class CheckpointManager : IDisposable, IAsyncDisposable
 {
+    private const string BinarySectionKind = "binary";
     private static readonly string MachineName = Environment.MachineName;
     private readonly LocalDirectoryStore _store;
     private readonly ICheckpointSerializer _serializer;
@@ -34,6 +35,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     private readonly Dictionary<string, (Manifest Manifest, long Length)> _manifestCache = new(StringComparer.Ordinal);
     private readonly Lock _cacheLock = new();
     private readonly CheckpointOptions _options;
+    private readonly BackgroundSaveQueue _background;
 
     // The writer's view of its own files, so that a save neither lists the directory nor stats each file.
     // Loaded on the first save, updated by saves, deletions and quarantines, replaced by every full
@@ -71,6 +73,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         _logger = (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<CheckpointManager>();
         _time = _options.TimeProvider;
         _retention = new RetentionPlanner(_options);
+        _background = new BackgroundSaveQueue(WriteCaptured);
 
         if (!_options.ReadOnly)
         {
@@ -128,22 +131,27 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     /// <param name="status">What the process is doing; <see cref="CheckpointStatus.InProgress"/> for periodic saves.</param>
     /// <param name="metrics">Named numbers to keep with the checkpoint (used by best-N retention).</param>
     /// <param name="tags">Free-form text to keep with the checkpoint.</param>
+    /// <param name="sections">Large numeric data (weights, buffers) to store beside the state as raw binary sections, in the same file; read during the save.</param>
     /// <returns>The new checkpoint's metadata.</returns>
     /// <exception cref="CheckpointStorageException">The write failed; earlier checkpoints are untouched and latest did not change.</exception>
     /// <exception cref="CheckpointSerializationException">The state could not be serialised.</exception>
+    /// <exception cref="CheckpointBackgroundSaveException">An earlier background save failed (reported once); this save did not run.</exception>
     public CheckpointMetadata Save<T>(
         T state,
         long step,
         long? totalSteps = null,
         CheckpointStatus status = CheckpointStatus.InProgress,
         IReadOnlyDictionary<string, double>? metrics = null,
-        IReadOnlyDictionary<string, string>? tags = null)
+        IReadOnlyDictionary<string, string>? tags = null,
+        BinarySections? sections = null)
     {
+        ThrowBackgroundFailure();
         var payload = PrepareSave(state, step, totalSteps, metrics);
+        var contents = sections?.OpenContents();
         _writeGate.Wait();
         try
         {
-            return SaveCore(payload.WrittenMemory, typeof(T).Name, _serializer.Name, step, totalSteps, status, metrics, tags, snapshot: null, CancellationToken.None);
+            return SaveCore(payload.WrittenMemory, typeof(T).Name, _serializer.Name, step, totalSteps, status, metrics, tags, contents, snapshot: null, CancellationToken.None);
         }
         finally
         {
@@ -162,18 +170,89 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         CheckpointStatus status = CheckpointStatus.InProgress,
         IReadOnlyDictionary<string, double>? metrics = null,
         IReadOnlyDictionary<string, string>? tags = null,
+        BinarySections? sections = null,
         CancellationToken cancellationToken = default)
     {
+        ThrowBackgroundFailure();
         var payload = PrepareSave(state, step, totalSteps, metrics);
+        var contents = sections?.OpenContents();
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await Task.Run(() => SaveCore(payload.WrittenMemory, typeof(T).Name, _serializer.Name, step, totalSteps, status, metrics, tags, snapshot: null, cancellationToken), cancellationToken).ConfigureAwait(false);
+            return await Task.Run(() => SaveCore(payload.WrittenMemory, typeof(T).Name, _serializer.Name, step, totalSteps, status, metrics, tags, contents, snapshot: null, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _writeGate.Release();
         }
+    }
+
+    /// <summary>
+    /// Saves in the background, as Orbax's async checkpointing does but safe by construction: returns once
+    /// the state is captured (serialised, and binary sections copied), while the file is written on
+    /// another thread. At most one save is in flight; what happens when another is asked for is
+    /// <see cref="CheckpointOptions.WhenBackgroundSaveBusy"/>. The checkpoint is not "latest" (not listed,
+    /// not loaded) before it is durable; a crash meanwhile leaves the previous one.
+    /// </summary>
+    /// <returns>The accepted save; await its <see cref="BackgroundSave.Completion"/> to know it is durable.</returns>
+    /// <exception cref="CheckpointBackgroundSaveException">An earlier background save failed (reported once); this one did not start.</exception>
+    /// <exception cref="CheckpointSerializationException">The state could not be serialised.</exception>
+    /// <remarks>Cancellation stops a wait for the save in flight; a write that has started runs to the end.</remarks>
+    public async ValueTask<BackgroundSave> SaveInBackgroundAsync<T>(
+        T state,
+        long step,
+        long? totalSteps = null,
+        CheckpointStatus status = CheckpointStatus.InProgress,
+        IReadOnlyDictionary<string, double>? metrics = null,
+        IReadOnlyDictionary<string, string>? tags = null,
+        BinarySections? sections = null,
+        CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        ThrowIfReadOnly();
+        ThrowBackgroundFailure();
+        while (!_background.TryReserve())
+        {
+            switch (_options.WhenBackgroundSaveBusy)
+            {
+                case BackgroundSavePolicy.Skip:
+                    Log.BackgroundSaveSkipped(_logger, step);
+                    return new BackgroundSave(step, BackgroundSaveOutcome.Skipped, Task.FromResult<CheckpointMetadata?>(null));
+                case BackgroundSavePolicy.Coalesce:
+                    if (_background.TryQueue(Capture(state, step, totalSteps, status, metrics, tags, sections)) is { } queued)
+                    {
+                        return queued;
+                    }
+
+                    continue;
+                default:
+                    await _background.WhenIdleAsync(cancellationToken).ConfigureAwait(false);
+                    ThrowBackgroundFailure();
+                    break;
+            }
+        }
+
+        CapturedSave captured;
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            captured = Capture(state, step, totalSteps, status, metrics, tags, sections);
+        }
+        catch
+        {
+            _background.CancelReservation();
+            throw;
+        }
+
+        return _background.Start(captured);
+    }
+
+    /// <summary>Waits until every background save has been written, then raises a background failure not yet reported.</summary>
+    /// <exception cref="CheckpointBackgroundSaveException">A background save failed.</exception>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        await _background.WhenIdleAsync(cancellationToken).ConfigureAwait(false);
+        ThrowBackgroundFailure();
     }
 
     /// <summary>Loads the newest valid checkpoint, or returns null when the run has none.</summary>
@@ -344,7 +423,8 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>Releases the writer lock. Saves already returned stay durable.</summary>
+    /// <summary>Waits for background saves to be written, then releases the writer lock. Saves already returned stay durable.</summary>
+    /// <exception cref="CheckpointBackgroundSaveException">A background save failed and was not reported yet (the lock is released anyway).</exception>
     public void Dispose()
     {
         if (_disposed)
@@ -352,6 +432,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             return;
         }
 
+        _background.WaitIdle();
         _disposed = true;
         _writeGate.Wait();
         try
@@ -362,9 +443,12 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         {
             _writeGate.Release();
         }
+
+        ThrowBackgroundFailure();
     }
 
-    /// <summary>Waits for a save in progress, then releases the writer lock.</summary>
+    /// <summary>Waits for the saves in progress (background ones included), then releases the writer lock.</summary>
+    /// <exception cref="CheckpointBackgroundSaveException">A background save failed and was not reported yet (the lock is released anyway).</exception>
     public async ValueTask DisposeAsync()
     {
         if (_disposed)
@@ -372,6 +456,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             return;
         }
 
+        await _background.WhenIdleAsync(CancellationToken.None).ConfigureAwait(false);
         _disposed = true;
         await _writeGate.WaitAsync().ConfigureAwait(false);
         try
@@ -382,6 +467,8 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         {
             _writeGate.Release();
         }
+
+        ThrowBackgroundFailure();
     }
 
     /// <summary>
@@ -404,7 +491,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         try
         {
             var tags = new Dictionary<string, string>(StringComparer.Ordinal) { [JournalSnapshotContent.KindTag] = snapshot.Kind };
-            return SaveCore(state, stateType, serializerName, step, totalSteps, CheckpointStatus.InProgress, metrics: null, tags, snapshot, CancellationToken.None);
+            return SaveCore(state, stateType, serializerName, step, totalSteps, CheckpointStatus.InProgress, metrics: null, tags, sections: null, snapshot, CancellationToken.None);
         }
         finally
         {
@@ -475,9 +562,52 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             throw new ArgumentException($"CheckpointOptions.Compression has the undefined value {(int)o.Compression}.", "options");
         }
 
+        if (!Enum.IsDefined(o.WhenBackgroundSaveBusy))
+        {
+            throw new ArgumentException($"CheckpointOptions.WhenBackgroundSaveBusy has the undefined value {(int)o.WhenBackgroundSaveBusy}.", "options");
+        }
+
         if (o.TimeProvider is null)
         {
             throw new ArgumentException("CheckpointOptions.TimeProvider must not be null.", "options");
+        }
+    }
+
+    private void ThrowBackgroundFailure() => _background.ThrowIfFailed();
+
+    /// <summary>Takes a copy of everything a background save needs, so the caller may change its state as soon as this returns.</summary>
+    private CapturedSave Capture<T>(
+        T state,
+        long step,
+        long? totalSteps,
+        CheckpointStatus status,
+        IReadOnlyDictionary<string, double>? metrics,
+        IReadOnlyDictionary<string, string>? tags,
+        BinarySections? sections)
+    {
+        var payload = PrepareSave(state, step, totalSteps, metrics);
+        return new CapturedSave(
+            payload.WrittenMemory,
+            typeof(T).Name,
+            _serializer.Name,
+            step,
+            totalSteps,
+            status,
+            metrics is null ? null : new Dictionary<string, double>(metrics, StringComparer.Ordinal),
+            tags is null ? null : new Dictionary<string, string>(tags, StringComparer.Ordinal),
+            sections?.OpenContents().Select(c => c.Capture()).ToList());
+    }
+
+    private CheckpointMetadata WriteCaptured(CapturedSave save)
+    {
+        _writeGate.Wait();
+        try
+        {
+            return SaveCore(save.State, save.StateType, save.SerializerName, save.Step, save.TotalSteps, save.Status, save.Metrics, save.Tags, save.Sections, snapshot: null, CancellationToken.None);
+        }
+        finally
+        {
+            _writeGate.Release();
         }
     }
 
@@ -530,6 +660,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         CheckpointStatus status,
         IReadOnlyDictionary<string, double>? metrics,
         IReadOnlyDictionary<string, string>? tags,
+        List<SectionContent>? sections,
         JournalSnapshotContent? snapshot,
         CancellationToken cancellationToken)
     {
@@ -569,6 +700,12 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             manifest.FormatVersion = $"{FormatConstants.MajorVersion}.{minorVersion}";
         }
 
+        if (sections is { Count: > 0 })
+        {
+            minorVersion = FormatConstants.BinarySectionsMinorVersion;
+            manifest.FormatVersion = $"{FormatConstants.MajorVersion}.{minorVersion}";
+        }
+
         long length;
         try
         {
@@ -580,6 +717,12 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
                 if (snapshot?.ExtraSectionName is { } extraName)
                 {
                     writer.WriteSection(extraName, extraName, "application/json", snapshot.ExtraSection.Span);
+                }
+
+                foreach (var section in sections ?? [])
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    writer.WriteSection(section.Name, BinarySectionKind, "application/octet-stream", section);
                 }
 
                 length = writer.Finish(manifest);
@@ -761,6 +904,19 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         var manifest = CheckpointFileReader.ReadManifest(file, path);
         CheckIdentity(manifest, name, path);
         var state = readState ? CheckpointFileReader.ReadSection(file, manifest, FormatConstants.StateSectionName, path) : ReadOnlyMemory<byte>.Empty;
+        if (readState)
+        {
+            // Binary sections are decoded only when the caller reads them, but a damaged one must
+            // make the load fall back now, so every chunk's checksum is checked here.
+            for (var i = 0; i < manifest.Sections.Count; i++)
+            {
+                if (manifest.Sections[i].Kind == BinarySectionKind)
+                {
+                    SectionChunkReader.VerifyStored(file, manifest.Sections[i], i, path);
+                }
+            }
+        }
+
         lock (_cacheLock)
         {
             _manifestCache[name.FileName] = (manifest, file.Length);
@@ -957,7 +1113,21 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         FormatVersion = m.FormatVersion,
         JournalSequence = m.JournalSequence,
         FilePath = Path.Combine(RunDirectory, name.FileName),
+        Sections = BinarySectionsOf(m, name),
     };
+
+    private BinarySectionSet BinarySectionsOf(Manifest m, CheckpointFileName name)
+    {
+        if (!m.Sections.Exists(s => s.Kind == BinarySectionKind))
+        {
+            return BinarySectionSet.Empty;
+        }
+
+        var access = new SectionFileAccess(() => _store.OpenRead(name.FileName), Path.Combine(RunDirectory, name.FileName), name.Id, m.PayloadChecksum);
+        return new BinarySectionSet(
+            [.. m.Sections.Where(s => s.Kind == BinarySectionKind).Select(s => new BinarySection(s.Name, s.ElementType ?? ElementTypes.Bytes, s.RawLength, s.StoredLength, access))],
+            name.Id);
+    }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 

@@ -69,6 +69,9 @@ public sealed record CheckpointMetadata
     /// </summary>
     public long? JournalSequence { get; init; }
 
+    /// <summary>The checkpoint's binary sections (weights, buffers saved with <see cref="BinarySections"/>), readable on demand; empty when it has none.</summary>
+    public BinarySectionSet Sections { get; init; } = BinarySectionSet.Empty;
+
     /// <summary>The full path of the file.</summary>
     public string FilePath { get; init; } = string.Empty;
 }

@@ -33,6 +33,9 @@ public sealed class CheckpointOptions
     /// <summary>Chunk compression. Default: <see cref="CheckpointCompression.Zstd"/> at a fast level.</summary>
     public CheckpointCompression Compression { get; set; } = CheckpointCompression.Zstd;
 
+    /// <summary>What <see cref="CheckpointManager.SaveInBackgroundAsync{T}"/> does while another background save is being written. Default: <see cref="BackgroundSavePolicy.Wait"/>.</summary>
+    public BackgroundSavePolicy WhenBackgroundSaveBusy { get; set; } = BackgroundSavePolicy.Wait;
+
     /// <summary>How state is turned into bytes. Default: <see cref="JsonCheckpointSerializer.Default"/> (System.Text.Json).</summary>
     public ICheckpointSerializer? Serializer { get; set; }
 

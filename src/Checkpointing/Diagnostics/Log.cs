@@ -32,6 +32,9 @@ internal static partial class Log
     [LoggerMessage(9, LogLevel.Warning, "List() left out {FileName}: {Reason}")]
     public static partial void ListSkipped(ILogger logger, string fileName, string reason);
 
+    [LoggerMessage(10, LogLevel.Debug, "Background save of step {Step} skipped: a save is still being written (policy Skip)")]
+    public static partial void BackgroundSaveSkipped(ILogger logger, long step);
+
     [LoggerMessage(150, LogLevel.Warning, "Interrupt received ({Signal}); stop requested (mode {Mode})")]
     public static partial void InterruptReceived(ILogger logger, string signal, string mode);
 

@@ -8,4 +8,10 @@ public sealed class CheckpointNotFoundException : CheckpointException
         : base(message)
     {
     }
+
+    /// <summary>Creates the exception with the error that revealed it.</summary>
+    public CheckpointNotFoundException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.IO.Hashing;
 using System.Security.Cryptography;
@@ -22,6 +23,11 @@ internal sealed class CheckpointFileWriter : IDisposable
 
     private const int BufferSize = 256 << 10;
 
+    /// <summary>Chunks being compressed at once, per core: enough to keep every core busy while the writer waits for the oldest.</summary>
+    private const int ChunksInFlightPerCore = 2;
+
+    private const int MaxChunksInFlight = 32;
+
     private readonly IPendingCheckpointFile _file;
     private readonly byte _codec;
     private readonly int _chunkSize;
@@ -33,6 +39,7 @@ internal sealed class CheckpointFileWriter : IDisposable
     private readonly byte[] _nonce = new byte[FormatConstants.NonceSize];
     private readonly int _minorVersion;
     private readonly int _minCompressedLength;
+    private readonly ConcurrentBag<ArrayBufferWriter<byte>> _spareOutputs = [];
     private int _buffered;
     private long _position;
 
@@ -66,6 +73,79 @@ internal sealed class CheckpointFileWriter : IDisposable
         while (offset < raw.Length);
 
         section.RawLength = raw.Length;
+        section.StoredLength = _position - section.Offset;
+        section.RawChecksum = Hex(rawHash.GetCurrentHashAsUInt64());
+        _sections.Add(section);
+    }
+
+    /// <summary>
+    /// Writes a section pulled chunk by chunk from <paramref name="content"/>. Chunks are compressed and
+    /// checksummed on all cores and written in order; at most a few chunks per core are held at once.
+    /// </summary>
+    public void WriteSection(string name, string kind, string? contentType, SectionContent content)
+    {
+        var section = new SectionEntry { Name = name, Kind = kind, ContentType = contentType, ElementType = content.ElementType, Offset = _position };
+        var rawHash = new XxHash3();
+        var sectionIndex = (ushort)_sections.Count;
+        var parallel = Environment.ProcessorCount > 1 && (content.Length is null || content.Length > _chunkSize);
+        var window = Math.Min(MaxChunksInFlight, Environment.ProcessorCount * ChunksInFlightPerCore);
+        var inFlight = new Queue<(Task<EncodedChunk> Encoding, SectionChunk Raw)>();
+        long rawLength = 0;
+        try
+        {
+            while (content.TryReadChunk(_chunkSize, out var chunk))
+            {
+                rawHash.Append(chunk.Data.Span);
+                rawLength += chunk.Data.Length;
+                section.ChunkCount++;
+                if (!parallel)
+                {
+                    try
+                    {
+                        WriteChunk(sectionIndex, chunk.Data.Span);
+                    }
+                    finally
+                    {
+                        chunk.Release();
+                    }
+
+                    continue;
+                }
+
+                var codec = chunk.Data.Length < _minCompressedLength ? ChunkCodec.None : _codec;
+                inFlight.Enqueue((Task.Run(() => Encode(sectionIndex, codec, chunk.Data)), chunk));
+                if (inFlight.Count >= window)
+                {
+                    EmitEncoded(inFlight.Dequeue());
+                }
+            }
+
+            while (inFlight.Count > 0)
+            {
+                EmitEncoded(inFlight.Dequeue());
+            }
+        }
+        finally
+        {
+            // On failure, wait for the chunks still being compressed: they read memory about to be returned.
+            while (inFlight.Count > 0)
+            {
+                var (encoding, raw) = inFlight.Dequeue();
+                try
+                {
+                    encoding.Wait();
+                    ReturnOutput(encoding.Result.Output);
+                }
+                catch (AggregateException)
+                {
+                    // The first failure is already propagating.
+                }
+
+                raw.Release();
+            }
+        }
+
+        section.RawLength = rawLength;
         section.StoredLength = _position - section.Offset;
         section.RawChecksum = Hex(rawHash.GetCurrentHashAsUInt64());
         _sections.Add(section);
@@ -114,18 +194,66 @@ internal sealed class CheckpointFileWriter : IDisposable
         var codec = ChunkCodec.Compress(raw.Length < _minCompressedLength ? ChunkCodec.None : _codec, raw, _compressed);
         var stored = _compressed.WrittenSpan;
         Span<byte> header = stackalloc byte[FormatConstants.ChunkHeaderSize];
+        FillChunkHeader(header, sectionIndex, codec, raw.Length, stored, _chunkHash);
+        Emit(header, hashIntoPayload: true);
+        Emit(stored, hashIntoPayload: true);
+    }
+
+    /// <summary>The chunk header: magic, section, codec, sizes and XXH3-64 of the first 16 header bytes and the stored bytes.</summary>
+    internal static void FillChunkHeader(Span<byte> header, ushort sectionIndex, byte codec, int rawLength, ReadOnlySpan<byte> stored, XxHash3 hash)
+    {
         BinaryPrimitives.WriteUInt32LittleEndian(header, FormatConstants.ChunkMagic);
         BinaryPrimitives.WriteUInt16LittleEndian(header[4..], sectionIndex);
         header[6] = codec;
         header[7] = 0;
-        BinaryPrimitives.WriteInt32LittleEndian(header[8..], raw.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(header[8..], rawLength);
         BinaryPrimitives.WriteInt32LittleEndian(header[12..], stored.Length);
-        _chunkHash.Reset();
-        _chunkHash.Append(header[..16]);
-        _chunkHash.Append(stored);
-        BinaryPrimitives.WriteUInt64LittleEndian(header[16..], _chunkHash.GetCurrentHashAsUInt64());
-        Emit(header, hashIntoPayload: true);
-        Emit(stored, hashIntoPayload: true);
+        hash.Reset();
+        hash.Append(header[..16]);
+        hash.Append(stored);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[16..], hash.GetCurrentHashAsUInt64());
+    }
+
+    /// <summary>Runs on a worker: compresses one chunk (or keeps it as it is) and builds its header.</summary>
+    private EncodedChunk Encode(ushort sectionIndex, byte codec, ReadOnlyMemory<byte> raw)
+    {
+        ArrayBufferWriter<byte>? output = null;
+        var used = ChunkCodec.None;
+        var stored = raw;
+        if (codec != ChunkCodec.None)
+        {
+            output = _spareOutputs.TryTake(out var spare) ? spare : new ArrayBufferWriter<byte>(_chunkSize);
+            used = ChunkCodec.Compress(codec, raw.Span, output);
+            stored = used == ChunkCodec.None ? raw : output.WrittenMemory;
+        }
+
+        var header = new byte[FormatConstants.ChunkHeaderSize];
+        FillChunkHeader(header, sectionIndex, used, raw.Length, stored.Span, new XxHash3());
+        return new EncodedChunk(header, stored, output);
+    }
+
+    private void EmitEncoded((Task<EncodedChunk> Encoding, SectionChunk Raw) item)
+    {
+        try
+        {
+            var encoded = item.Encoding.GetAwaiter().GetResult();
+            Emit(encoded.Header, hashIntoPayload: true);
+            Emit(encoded.Stored.Span, hashIntoPayload: true);
+            ReturnOutput(encoded.Output);
+        }
+        finally
+        {
+            item.Raw.Release();
+        }
+    }
+
+    private void ReturnOutput(ArrayBufferWriter<byte>? output)
+    {
+        if (output is not null)
+        {
+            output.ResetWrittenCount();
+            _spareOutputs.Add(output);
+        }
     }
 
     private void Emit(ReadOnlySpan<byte> data, bool hashIntoPayload)
@@ -136,14 +264,15 @@ internal sealed class CheckpointFileWriter : IDisposable
         }
 
         _position += data.Length;
+        if (data.Length >= _buffer.Length)
+        {
+            Flush();
+            _file.Append(data);
+            return;
+        }
+
         while (!data.IsEmpty)
         {
-            if (_buffered == 0 && data.Length >= _buffer.Length)
-            {
-                _file.Append(data);
-                return;
-            }
-
             var n = Math.Min(data.Length, _buffer.Length - _buffered);
             data[..n].CopyTo(_buffer.AsSpan(_buffered));
             _buffered += n;

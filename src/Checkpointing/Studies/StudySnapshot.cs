@@ -4,7 +4,7 @@ namespace Checkpointing.Studies;
 
 /// <summary>
 /// A plain, serialisable copy of a study's progress, for saving inside a periodic checkpoint with
-/// <see cref="CheckpointManager.Save{T}(T, long, long?, CheckpointStatus, IReadOnlyDictionary{string, double}?, IReadOnlyDictionary{string, string}?)"/>.
+/// <see cref="CheckpointManager.Save{T}(T, long, long?, CheckpointStatus, IReadOnlyDictionary{string, double}?, IReadOnlyDictionary{string, string}?, BinarySections?)"/>.
 /// The study itself resumes from its journal; the snapshot makes the checkpoint self-describing.
 /// </summary>
 public sealed record StudySnapshot

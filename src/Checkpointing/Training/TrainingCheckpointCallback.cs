@@ -453,7 +453,7 @@ public sealed class TrainingCheckpointCallback : IStudyCallback
         }
 
         var started = _time.GetTimestamp();
-        var saved = await Manager.SaveAsync(state, plan.Step, plan.Total, plan.Status, plan.Metrics, Tags(plan), cancellationToken).ConfigureAwait(false);
+        var saved = await Manager.SaveAsync(state, plan.Step, plan.Total, plan.Status, plan.Metrics, Tags(plan), cancellationToken: cancellationToken).ConfigureAwait(false);
         return Record(plan, saved, started);
     }
 
