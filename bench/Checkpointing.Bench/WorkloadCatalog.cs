@@ -8,6 +8,8 @@ internal static class WorkloadCatalog
     public static IReadOnlyList<IWorkload> All { get; } =
     [
         new SmallWorkload(),
+        new LargeWorkload(),
+        new LargeBackgroundWorkload(),
         new RawReplaceWorkload(),
         new RawAppendWorkload(),
         new JournalAppendWorkload(),

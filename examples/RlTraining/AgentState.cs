@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using Checkpointing;
 using Checkpointing.Randomness;
 
 namespace RlTraining;
@@ -5,10 +7,13 @@ namespace RlTraining;
 /// <summary>
 /// Everything training needs to continue exactly: the run's settings, the Q-table, the exploration
 /// schedule's current epsilon, the random generator's state, the episode counter and the reward
-/// history. One instance is one checkpoint.
+/// history. One instance is one checkpoint: the small fields as JSON, the Q-table as a float64
+/// binary section of the same file (the way policy weights and optimizer moments are kept).
 /// </summary>
-internal sealed class AgentState
+internal sealed class AgentState : IBinarySectionsState
 {
+    private const string QTableSection = "q_table";
+
     public required ulong Seed { get; init; }
 
     public required int TotalEpisodes { get; init; }
@@ -17,13 +22,18 @@ internal sealed class AgentState
 
     public double Epsilon { get; set; }
 
-    public required double[] QTable { get; init; }
+    [JsonIgnore]
+    public double[] QTable { get; private set; } = [];
 
     public RandomState Rng { get; set; }
 
     public List<double> Rewards { get; init; } = [];
 
     public List<int> Steps { get; init; } = [];
+
+    public BinarySections GetSections() => new() { { QTableSection, QTable } };
+
+    public void LoadSections(BinarySectionSet sections) => QTable = sections[QTableSection].ReadArray<double>();
 
     public static AgentState Start(ulong seed, int totalEpisodes) => new()
     {

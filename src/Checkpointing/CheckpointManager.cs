@@ -36,6 +36,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     private readonly Lock _cacheLock = new();
     private readonly CheckpointOptions _options;
     private readonly BackgroundSaveQueue _background;
+    private readonly SnapshotBlockPool _snapshotBlocks = new();
 
     // The writer's view of its own files, so that a save neither lists the directory nor stats each file.
     // Loaded on the first save, updated by saves, deletions and quarantines, replaced by every full
@@ -73,7 +74,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         _logger = (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<CheckpointManager>();
         _time = _options.TimeProvider;
         _retention = new RetentionPlanner(_options);
-        _background = new BackgroundSaveQueue(WriteCaptured);
+        _background = new BackgroundSaveQueue(WriteCaptured, ReleaseCaptured);
 
         if (!_options.ReadOnly)
         {
@@ -147,7 +148,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     {
         ThrowBackgroundFailure();
         var payload = PrepareSave(state, step, totalSteps, metrics);
-        var contents = sections?.OpenContents();
+        var contents = SectionsOf(state, sections)?.OpenContents();
         _writeGate.Wait();
         try
         {
@@ -175,7 +176,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     {
         ThrowBackgroundFailure();
         var payload = PrepareSave(state, step, totalSteps, metrics);
-        var contents = sections?.OpenContents();
+        var contents = SectionsOf(state, sections)?.OpenContents();
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -219,12 +220,20 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
                     Log.BackgroundSaveSkipped(_logger, step);
                     return new BackgroundSave(step, BackgroundSaveOutcome.Skipped, Task.FromResult<CheckpointMetadata?>(null));
                 case BackgroundSavePolicy.Coalesce:
-                    if (_background.TryQueue(Capture(state, step, totalSteps, status, metrics, tags, sections)) is { } queued)
+                    var coalesced = Capture(state, step, totalSteps, status, metrics, tags, sections);
+                    while (true)
                     {
-                        return queued;
+                        if (_background.TryQueue(coalesced) is { } queued)
+                        {
+                            return queued;
+                        }
+
+                        if (_background.TryReserve())
+                        {
+                            return _background.Start(coalesced);
+                        }
                     }
 
-                    continue;
                 default:
                     await _background.WhenIdleAsync(cancellationToken).ConfigureAwait(false);
                     ThrowBackgroundFailure();
@@ -433,6 +442,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         }
 
         _background.WaitIdle();
+        _snapshotBlocks.Clear();
         _disposed = true;
         _writeGate.Wait();
         try
@@ -457,6 +467,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         }
 
         await _background.WhenIdleAsync(CancellationToken.None).ConfigureAwait(false);
+        _snapshotBlocks.Clear();
         _disposed = true;
         await _writeGate.WaitAsync().ConfigureAwait(false);
         try
@@ -575,6 +586,22 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
 
     private void ThrowBackgroundFailure() => _background.ThrowIfFailed();
 
+    /// <summary>The sections given to a save, or those of a state that keeps its own.</summary>
+    private static BinarySections? SectionsOf<T>(T state, BinarySections? given)
+    {
+        if (state is not IBinarySectionsState owner)
+        {
+            return given;
+        }
+
+        if (given is not null)
+        {
+            throw new ArgumentException($"The state ({typeof(T).Name}) provides its own binary sections through IBinarySectionsState; do not pass sections as well.", "sections");
+        }
+
+        return owner.GetSections() ?? throw new InvalidOperationException($"{typeof(T).Name}.GetSections() returned null; return an empty BinarySections instead.");
+    }
+
     /// <summary>Takes a copy of everything a background save needs, so the caller may change its state as soon as this returns.</summary>
     private CapturedSave Capture<T>(
         T state,
@@ -595,7 +622,16 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             status,
             metrics is null ? null : new Dictionary<string, double>(metrics, StringComparer.Ordinal),
             tags is null ? null : new Dictionary<string, string>(tags, StringComparer.Ordinal),
-            sections?.OpenContents().Select(c => c.Capture()).ToList());
+            SectionsOf(state, sections)?.OpenContents().Select(c => c.Capture(_snapshotBlocks)).ToList());
+    }
+
+    /// <summary>Keeps a finished (or replaced) snapshot's memory for the next capture.</summary>
+    private void ReleaseCaptured(CapturedSave save)
+    {
+        foreach (var section in save.Sections ?? [])
+        {
+            (section as CapturedSectionContent)?.ReturnBlocks(_snapshotBlocks);
+        }
     }
 
     private CheckpointMetadata WriteCaptured(CapturedSave save)
@@ -985,9 +1021,10 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
 
     private T Deserialize<T>(ReadOnlyMemory<byte> state, CheckpointMetadata metadata)
     {
+        T result;
         try
         {
-            return _serializer.Deserialize<T>(state);
+            result = _serializer.Deserialize<T>(state);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -995,6 +1032,21 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
                 $"Checkpoint '{metadata.Id}' is intact, but its state could not be read as {typeof(T).Name}: {ex.Message}. " +
                 "Did the state type change since it was saved? The checkpoint was left as it is.", ex);
         }
+
+        if (result is IBinarySectionsState owner)
+        {
+            try
+            {
+                owner.LoadSections(metadata.Sections);
+            }
+            catch (Exception ex) when (ex is not CheckpointException and not OutOfMemoryException)
+            {
+                throw new CheckpointSerializationException(
+                    $"Checkpoint '{metadata.Id}' is intact, but {typeof(T).Name}.LoadSections failed: {ex.Message}. The checkpoint was left as it is.", ex);
+            }
+        }
+
+        return result;
     }
 
     private List<(CheckpointFileName Name, long Length)> ListNames()

@@ -4,7 +4,9 @@ namespace Checkpointing;
 /// Runs a manager's background saves: at most one write in flight, at most one captured save waiting
 /// behind it, and the first failure kept until someone is there to see it.
 /// </summary>
-internal sealed class BackgroundSaveQueue(Func<CapturedSave, CheckpointMetadata> write)
+/// <param name="write">Writes one save durably (on a pool thread).</param>
+/// <param name="release">Called once per save when it is over (written, failed or replaced), to recycle its memory.</param>
+internal sealed class BackgroundSaveQueue(Func<CapturedSave, CheckpointMetadata> write, Action<CapturedSave> release)
 {
     private readonly Lock _lock = new();
     private bool _busy;
@@ -66,7 +68,7 @@ internal sealed class BackgroundSaveQueue(Func<CapturedSave, CheckpointMetadata>
     /// </summary>
     public BackgroundSave? TryQueue(CapturedSave save)
     {
-        TaskCompletionSource<CheckpointMetadata?>? replaced;
+        (CapturedSave Save, TaskCompletionSource<CheckpointMetadata?> Done)? replaced;
         var done = NewCompletion();
         lock (_lock)
         {
@@ -75,11 +77,16 @@ internal sealed class BackgroundSaveQueue(Func<CapturedSave, CheckpointMetadata>
                 return null;
             }
 
-            replaced = _queued?.Done;
+            replaced = _queued;
             _queued = (save, done);
         }
 
-        replaced?.TrySetResult(null);
+        if (replaced is { } old)
+        {
+            release(old.Save);
+            old.Done.TrySetResult(null);
+        }
+
         return new BackgroundSave(save.Step, BackgroundSaveOutcome.Queued, done.Task);
     }
 
@@ -169,6 +176,10 @@ internal sealed class BackgroundSaveQueue(Func<CapturedSave, CheckpointMetadata>
                 }
 
                 done.TrySetException(ex);
+            }
+            finally
+            {
+                release(save);
             }
 
             lock (_lock)

@@ -46,7 +46,7 @@ internal static class ChunkCodec
 
     public static bool IsKnown(byte codec) => codec <= Zstd;
 
-    /// <summary>Compresses <paramref name="raw"/>; returns the codec actually used (None when compression would not help).</summary>
+    /// <summary>Compresses <paramref name="raw"/>; returns the codec actually used (None when compression saves less than an eighth).</summary>
     public static byte Compress(byte codec, ReadOnlySpan<byte> raw, ArrayBufferWriter<byte> output)
     {
         output.ResetWrittenCount();
@@ -78,7 +78,9 @@ internal static class ChunkCodec
                 return None;
         }
 
-        if (output.WrittenCount >= raw.Length)
+        // Like ZFS, keep a compressed chunk only when it saves at least an eighth: data that barely
+        // compresses (float weights) then loads at copy speed instead of decompression speed.
+        if (output.WrittenCount > raw.Length - (raw.Length >> 3))
         {
             output.ResetWrittenCount();
             output.Write(raw);

@@ -1,7 +1,7 @@
 namespace Checkpointing;
 
 /// <summary>A section copied into blocks the snapshot owns, for a save that runs in the background.</summary>
-internal sealed class CapturedSectionContent(string name, string elementType, IReadOnlyList<byte[]> blocks, long length) : SectionContent(name, elementType)
+internal sealed class CapturedSectionContent(string name, string elementType, List<(byte[] Block, int Used)> blocks, long length) : SectionContent(name, elementType)
 {
     /// <summary>Block size: a multiple of every chunk size the writer uses, so chunks never straddle blocks.</summary>
     public const int BlockSize = 64 << 20;
@@ -12,22 +12,40 @@ internal sealed class CapturedSectionContent(string name, string elementType, IR
 
     public override long? Length => length;
 
-    /// <summary>Blocks for <paramref name="length"/> bytes, uninitialised (the copy fills them), each a whole number of elements.</summary>
-    public static List<byte[]> Allocate(long length, int elementSize)
+    /// <summary>
+    /// Copies <paramref name="length"/> bytes produced by <paramref name="copy"/> (given the destination
+    /// block and the source offset of its first byte) into pooled blocks, several blocks at once.
+    /// Each block holds a whole number of elements.
+    /// </summary>
+    public static List<(byte[] Block, int Used)> CopyIntoBlocks(long length, int elementSize, SnapshotBlockPool? pool, Action<Memory<byte>, long> copy)
     {
-        var blockSize = BlockSize / elementSize * elementSize;
-        var blocks = new List<byte[]>((int)(length / blockSize) + 1);
-        for (var remaining = length; remaining > 0; remaining -= blockSize)
+        var perBlock = BlockSize / elementSize * elementSize;
+        var blocks = new List<(byte[] Block, int Used)>((int)(length / perBlock) + 1);
+        for (long offset = 0; offset < length; offset += perBlock)
         {
-            blocks.Add(GC.AllocateUninitializedArray<byte>((int)Math.Min(blockSize, remaining)));
+            var used = (int)Math.Min(perBlock, length - offset);
+            blocks.Add((pool?.Rent() ?? GC.AllocateUninitializedArray<byte>(used), used));
         }
 
+        Parallel.For(0, blocks.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+            copy(blocks[i].Block.AsMemory(0, blocks[i].Used), (long)i * perBlock));
         return blocks;
+    }
+
+    /// <summary>Gives the blocks back once the save that used them is over.</summary>
+    public void ReturnBlocks(SnapshotBlockPool pool)
+    {
+        foreach (var (block, _) in blocks)
+        {
+            pool.Return(block);
+        }
+
+        blocks.Clear();
     }
 
     public override bool TryReadChunk(int maxBytes, out SectionChunk chunk)
     {
-        while (_block < blocks.Count && _offset >= blocks[_block].Length)
+        while (_block < blocks.Count && _offset >= blocks[_block].Used)
         {
             _block++;
             _offset = 0;
@@ -42,12 +60,12 @@ internal sealed class CapturedSectionContent(string name, string elementType, IR
         }
 
         _started = true;
-        var block = blocks[_block];
-        var count = Math.Min(maxBytes, block.Length - _offset);
+        var (block, used) = blocks[_block];
+        var count = Math.Min(maxBytes, used - _offset);
         chunk = new SectionChunk(block.AsMemory(_offset, count));
         _offset += count;
         return true;
     }
 
-    public override SectionContent Capture() => this;
+    public override SectionContent Capture(SnapshotBlockPool? pool) => this;
 }

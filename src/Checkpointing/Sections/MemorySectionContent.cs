@@ -28,18 +28,11 @@ internal sealed class MemorySectionContent<T>(string name, ReadOnlyMemory<T> dat
         return true;
     }
 
-    public override SectionContent Capture()
+    public override SectionContent Capture(SnapshotBlockPool? pool)
     {
-        var blocks = CapturedSectionContent.Allocate(Length!.Value, Unsafe.SizeOf<T>());
-        var source = data.Span;
-        var copied = 0;
-        foreach (var block in blocks)
-        {
-            var elements = block.Length / Unsafe.SizeOf<T>();
-            MemoryMarshal.AsBytes(source.Slice(copied, elements)).CopyTo(block);
-            copied += elements;
-        }
-
-        return new CapturedSectionContent(Name, ElementType, blocks, Length.Value);
+        var length = Length!.Value;
+        var blocks = CapturedSectionContent.CopyIntoBlocks(length, Unsafe.SizeOf<T>(), pool, (block, offset) =>
+            MemoryMarshal.AsBytes(data.Span.Slice((int)(offset / Unsafe.SizeOf<T>()), block.Length / Unsafe.SizeOf<T>())).CopyTo(block.Span));
+        return new CapturedSectionContent(Name, ElementType, blocks, length);
     }
 }

@@ -23,7 +23,7 @@ internal abstract class SectionContent(string name, string elementType)
     public abstract bool TryReadChunk(int maxBytes, out SectionChunk chunk);
 
     /// <summary>Copies the content into memory of its own, so the caller may change or dispose the source (background saves).</summary>
-    public abstract SectionContent Capture();
+    public abstract SectionContent Capture(SnapshotBlockPool? pool);
 }
 
 /// <summary>One chunk of raw section bytes; <see cref="Release"/> returns a pooled buffer once the chunk is written.</summary>

@@ -43,28 +43,29 @@ internal sealed class StreamSectionContent(string name, Stream stream) : Section
         return true;
     }
 
-    public override SectionContent Capture()
+    public override SectionContent Capture(SnapshotBlockPool? pool)
     {
-        var blocks = new List<byte[]>();
+        var blocks = new List<(byte[] Block, int Used)>();
         long total = 0;
         while (true)
         {
-            var block = GC.AllocateUninitializedArray<byte>(CapturedSectionContent.BlockSize);
+            var block = pool?.Rent() ?? GC.AllocateUninitializedArray<byte>(CapturedSectionContent.BlockSize);
             var read = stream.ReadAtLeast(block, block.Length, throwOnEndOfStream: false);
             total += read;
-            if (read < block.Length)
+            if (read == 0)
             {
-                if (read > 0)
-                {
-                    blocks.Add(block.AsSpan(0, read).ToArray());
-                }
-
+                pool?.Return(block);
                 break;
             }
 
-            blocks.Add(block);
+            blocks.Add((block, read));
+            if (read < block.Length)
+            {
+                break;
+            }
         }
 
         return new CapturedSectionContent(Name, ElementType, blocks, total);
     }
+
 }
