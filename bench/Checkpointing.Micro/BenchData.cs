@@ -12,6 +12,10 @@ internal static class BenchData
     public const int SixteenMiB = 16 << 20;
 
     /// <summary>Little-endian float64 values drawn from N(0, 0.02²), like freshly initialised model weights.</summary>
+    /// <summary>The same values as <see cref="GaussianFloat64"/>, as doubles.</summary>
+    public static double[] GaussianFloat64Values(int byteCount, int seed = 42) =>
+        System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(GaussianFloat64(byteCount, seed)).ToArray();
+
     public static byte[] GaussianFloat64(int byteCount, int seed = 42)
     {
         var values = new double[byteCount / sizeof(double)];

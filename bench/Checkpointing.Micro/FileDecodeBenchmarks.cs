@@ -16,12 +16,13 @@ public class FileDecodeBenchmarks
     private MemoryReadableFile _none = new([]);
     private Manifest _zstdManifest = new();
     private Manifest _noneManifest = new();
+    private byte[] _destination = new byte[BenchData.SixteenMiB];
 
     [GlobalSetup]
     public void Setup()
     {
         var state = SerializedState.Portfolio();
-        var weights = BenchData.GaussianFloat64(BenchData.SixteenMiB);
+        var weights = BenchData.GaussianFloat64Values(BenchData.SixteenMiB);
         var small = CheckpointFiles.Bytes(CheckpointCompression.Zstd, state);
         var zstd = CheckpointFiles.Bytes(CheckpointCompression.Zstd, state, weights);
         var none = CheckpointFiles.Bytes(CheckpointCompression.None, state, weights);
@@ -55,10 +56,29 @@ public class FileDecodeBenchmarks
         return CheckpointFileReader.ReadSection(_none, manifest, CheckpointFiles.WeightsSection, Path).Length;
     }
 
+    /// <summary>What BinarySection.ReadInto does: chunks read, verified and decoded on all cores into a caller buffer, then the content checksum.</summary>
+    [Benchmark]
+    public unsafe void ReadInto_16MiB_Zstd() => ReadInto(_zstd, _zstdManifest);
+
+    [Benchmark]
+    public unsafe void ReadInto_16MiB_None() => ReadInto(_none, _noneManifest);
+
+    /// <summary>What a load checks before it trusts a checkpoint with binary sections: every stored chunk's checksum, on all cores.</summary>
+    [Benchmark]
+    public void VerifyStored_16MiB_Zstd() => SectionChunkReader.VerifyStored(_zstd, _zstdManifest.Sections[1], 1, Path);
+
     /// <summary>Every chunk and the whole-payload checksum, decompressing as it goes (manifest already read).</summary>
     [Benchmark]
     public void VerifyAll_16MiB_Zstd() => CheckpointFileReader.VerifyAll(_zstd, _zstdManifest, Path);
 
     [Benchmark]
     public void VerifyAll_16MiB_None() => CheckpointFileReader.VerifyAll(_none, _noneManifest, Path);
+
+    private unsafe void ReadInto(MemoryReadableFile file, Manifest manifest)
+    {
+        fixed (byte* p = _destination)
+        {
+            SectionChunkReader.ReadInto(file, manifest.Sections[1], 1, Path, p, _destination.Length);
+        }
+    }
 }

@@ -12,13 +12,13 @@ public class FileEncodeBenchmarks
     private readonly MemoryPendingFile _small = new(16 * 1024);
     private readonly MemoryPendingFile _large = new(BenchData.SixteenMiB + 1024 * 1024);
     private byte[] _state = [];
-    private byte[] _weights = [];
+    private double[] _weights = [];
 
     [GlobalSetup]
     public void Setup()
     {
         _state = SerializedState.Portfolio();
-        _weights = BenchData.GaussianFloat64(BenchData.SixteenMiB);
+        _weights = BenchData.GaussianFloat64Values(BenchData.SixteenMiB);
         Console.WriteLine($"// state section: {_state.Length} bytes");
     }
 
