@@ -34,6 +34,9 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly Dictionary<string, (Manifest Manifest, long Length)> _manifestCache = new(StringComparer.Ordinal);
     private readonly Lock _cacheLock = new();
+
+    // Files renamed into place whose directory fsync has not returned: not durable yet, so not listed. Guarded by _cacheLock.
+    private readonly HashSet<string> _publishing = new(StringComparer.Ordinal);
     private readonly CheckpointOptions _options;
     private readonly BackgroundSaveQueue _background;
     private readonly SnapshotBlockPool _snapshotBlocks = new();
@@ -268,6 +271,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     /// <exception cref="CheckpointCorruptException">Checkpoints exist but none is valid; the exception lists each and why.</exception>
     /// <exception cref="CheckpointVersionException">The newest checkpoint was written by a newer, incompatible format version.</exception>
     /// <exception cref="CheckpointSerializationException">The newest valid checkpoint's state does not fit <typeparamref name="T"/>.</exception>
+    /// <exception cref="CheckpointNotFoundException">The state is an <see cref="IBinarySectionsState"/> that asked for a section the checkpoint does not have.</exception>
     public Checkpoint<T>? LoadLatest<T>()
     {
         ThrowIfDisposed();
@@ -765,7 +769,25 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            pending.Publish();
+
+            // Between the rename and the directory fsync the file is visible but not yet durable (and is
+            // deleted if that fsync fails): readers of this manager must not take it for the latest.
+            lock (_cacheLock)
+            {
+                _publishing.Add(name.FileName);
+            }
+
+            try
+            {
+                pending.Publish();
+            }
+            finally
+            {
+                lock (_cacheLock)
+                {
+                    _publishing.Remove(name.FileName);
+                }
+            }
         }
         catch (Exception ex) when (ex is CheckpointStorageException)
         {
@@ -1060,6 +1082,11 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         var result = new List<(CheckpointFileName Name, long Length)>();
         foreach (var entry in _store.ListCheckpointFiles())
         {
+            if (IsPublishing(entry.Name))
+            {
+                continue;
+            }
+
             if (CheckpointFileName.TryParse(entry.Name, out var parsed) && parsed is not null)
             {
                 result.Add((parsed, entry.Length));
@@ -1096,6 +1123,14 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         }
 
         ListNames();
+    }
+
+    private bool IsPublishing(string fileName)
+    {
+        lock (_cacheLock)
+        {
+            return _publishing.Count > 0 && _publishing.Contains(fileName);
+        }
     }
 
     private bool IsIndexed(string fileName)

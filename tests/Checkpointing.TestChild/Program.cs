@@ -18,6 +18,7 @@ try
         ["lock-try", var root, "--go"] => Modes.LockTry(root, waitForGo: true),
         ["flush-true", var path] => Modes.FlushTrue(path),
         ["train", .. var rest] => TrainLoop.Run(rest),
+        ["bg-save-loop", var root, var mib] => BackgroundSaveLoop.Run(root, int.Parse(mib, CultureInfo.InvariantCulture)),
         _ => Usage(),
     };
 }
@@ -31,7 +32,7 @@ static int Usage()
 {
     Console.Error.WriteLine(
         "usage: Checkpointing.TestChild save-loop ROOT [payloadBytes] | save-once ROOT STEP | check ROOT | " +
-        "lock-hold ROOT | lock-try ROOT [--go] | flush-true PATH | " +
+        "lock-hold ROOT | lock-try ROOT [--go] | flush-true PATH | bg-save-loop ROOT MIB | " +
         "train ROOT UNITS [--seed S] [--unit-ms M] [--save-every K] [--mode finish|abandon] [--fail-at U] [--slow-final-save]");
     return 2;
 }

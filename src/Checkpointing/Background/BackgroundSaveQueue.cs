@@ -32,15 +32,26 @@ internal sealed class BackgroundSaveQueue(Func<CapturedSave, CheckpointMetadata>
         }
     }
 
-    /// <summary>Gives back a reservation that will not be used (the capture failed).</summary>
+    /// <summary>
+    /// Gives back a reservation that will not be used (the capture failed). A save queued behind the
+    /// reservation meanwhile (<see cref="BackgroundSavePolicy.Coalesce"/>) starts now: nothing else would ever run it.
+    /// </summary>
     public void CancelReservation()
     {
         TaskCompletionSource? reservation;
         lock (_lock)
         {
-            _busy = false;
             reservation = _reservation;
             _reservation = null;
+            if (_queued is { } next)
+            {
+                _queued = null;
+                _running = Task.Run(() => Run(next.Save, next.Done));
+            }
+            else
+            {
+                _busy = false;
+            }
         }
 
         reservation?.TrySetResult();

@@ -31,13 +31,16 @@ public sealed class BinarySections : IEnumerable<string>
     /// <summary>The longest section name.</summary>
     public const int MaxNameLength = 128;
 
+    /// <summary>The most sections one checkpoint holds: the format's section limit, less one for the state.</summary>
+    private const int MaxSectionCount = FormatConstants.MaxSections - 1;
+
     private readonly List<(string Name, Func<SectionContent> Open)> _sections = [];
 
     /// <summary>How many sections were added.</summary>
     public int Count => _sections.Count;
 
     /// <summary>Adds an array of an unmanaged type (<c>float</c>, <c>double</c>, <c>int</c>, <c>byte</c>, …, or a struct of them).</summary>
-    /// <exception cref="ArgumentException">The name is empty, too long, reserved, already used, or has control characters.</exception>
+    /// <exception cref="ArgumentException">The name is empty, too long, reserved, already used, or has control characters; or 4095 sections were already added.</exception>
     public void Add<T>(string name, T[] data)
         where T : unmanaged
     {
@@ -89,6 +92,11 @@ public sealed class BinarySections : IEnumerable<string>
     private void ValidateName(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
+        if (_sections.Count >= MaxSectionCount)
+        {
+            throw new ArgumentException($"Cannot add section '{name}': a checkpoint holds at most {MaxSectionCount} binary sections (the format's limit of {FormatConstants.MaxSections} includes the state). Combine small arrays into one section.", nameof(name));
+        }
+
         if (name.Length > MaxNameLength)
         {
             throw new ArgumentException($"Section name '{name[..20]}…' is {name.Length} characters; the limit is {MaxNameLength}.", nameof(name));

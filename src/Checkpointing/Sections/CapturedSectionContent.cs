@@ -24,13 +24,21 @@ internal sealed class CapturedSectionContent(string name, string elementType, Li
         for (long offset = 0; offset < length; offset += perBlock)
         {
             var used = (int)Math.Min(perBlock, length - offset);
-            blocks.Add((pool?.Rent() ?? GC.AllocateUninitializedArray<byte>(used), used));
+            blocks.Add((NewBlock(used, pool), used));
         }
 
         Parallel.For(0, blocks.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
             copy(blocks[i].Block.AsMemory(0, blocks[i].Used), (long)i * perBlock));
         return blocks;
     }
+
+    /// <summary>
+    /// A block for <paramref name="used"/> bytes: a pooled <see cref="BlockSize"/> block when it will be at
+    /// least half full, else an array of exactly that size (a pooled block per small section would hold
+    /// 64 MiB for a few bytes: forty one-element sections would take 2.5 GiB).
+    /// </summary>
+    public static byte[] NewBlock(int used, SnapshotBlockPool? pool) =>
+        pool is not null && used >= BlockSize / 2 ? pool.Rent() : GC.AllocateUninitializedArray<byte>(used);
 
     /// <summary>Gives the blocks back once the save that used them is over.</summary>
     public void ReturnBlocks(SnapshotBlockPool pool)

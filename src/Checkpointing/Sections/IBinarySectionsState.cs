@@ -22,6 +22,10 @@ public interface IBinarySectionsState
     /// <summary>The sections to save with this state; called by every save of it.</summary>
     BinarySections GetSections();
 
-    /// <summary>Reads the sections back into this freshly deserialised state; called by every load of it.</summary>
+    /// <summary>
+    /// Reads the sections back into this freshly deserialised state; called by every load of it. Asking
+    /// for a section the checkpoint lacks (an older checkpoint, say) throws <see cref="CheckpointNotFoundException"/>
+    /// from the load; use <see cref="BinarySectionSet.TryGet"/> for optional ones.
+    /// </summary>
     void LoadSections(BinarySectionSet sections);
 }

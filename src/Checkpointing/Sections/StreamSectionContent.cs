@@ -24,10 +24,10 @@ internal sealed class StreamSectionContent(string name, Stream stream) : Section
         {
             read = stream.ReadAtLeast(buffer.AsSpan(0, maxBytes), maxBytes, throwOnEndOfStream: false);
         }
-        catch
+        catch (Exception ex)
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            throw;
+            throw StreamFailed(ex);
         }
 
         _ended = read < maxBytes;
@@ -50,7 +50,17 @@ internal sealed class StreamSectionContent(string name, Stream stream) : Section
         while (true)
         {
             var block = pool?.Rent() ?? GC.AllocateUninitializedArray<byte>(CapturedSectionContent.BlockSize);
-            var read = stream.ReadAtLeast(block, block.Length, throwOnEndOfStream: false);
+            int read;
+            try
+            {
+                read = stream.ReadAtLeast(block, block.Length, throwOnEndOfStream: false);
+            }
+            catch (Exception ex)
+            {
+                pool?.Return(block);
+                throw StreamFailed(ex);
+            }
+
             total += read;
             if (read == 0)
             {
@@ -58,14 +68,29 @@ internal sealed class StreamSectionContent(string name, Stream stream) : Section
                 break;
             }
 
-            blocks.Add((block, read));
             if (read < block.Length)
             {
+                // The last block: keep a small remainder in an array of its own size, not in a 64 MiB block.
+                if (read < CapturedSectionContent.BlockSize / 2)
+                {
+                    var exact = CapturedSectionContent.NewBlock(read, pool: null);
+                    block.AsSpan(0, read).CopyTo(exact);
+                    pool?.Return(block);
+                    block = exact;
+                }
+
+                blocks.Add((block, read));
                 break;
             }
+
+            blocks.Add((block, read));
         }
 
         return new CapturedSectionContent(Name, ElementType, blocks, total);
     }
+
+
+    private CheckpointSerializationException StreamFailed(Exception ex) => ex as CheckpointSerializationException ?? new(
+        $"Reading the stream of section '{Name}' failed: {ex.Message} Nothing was saved; earlier checkpoints are untouched.", ex);
 
 }
