@@ -223,6 +223,8 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
                     Log.BackgroundSaveSkipped(_logger, step);
                     return new BackgroundSave(step, BackgroundSaveOutcome.Skipped, Task.FromResult<CheckpointMetadata?>(null));
                 case BackgroundSavePolicy.Coalesce:
+                    // The newer state replaces the waiting one anyway: free that copy before making this one.
+                    _background.DropQueued();
                     var coalesced = Capture(state, step, totalSteps, status, metrics, tags, sections);
                     while (true)
                     {
@@ -436,8 +438,11 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>Waits for background saves to be written, then releases the writer lock. Saves already returned stay durable.</summary>
-    /// <exception cref="CheckpointBackgroundSaveException">A background save failed and was not reported yet (the lock is released anyway).</exception>
+    /// <summary>
+    /// Waits for background saves to be written, then releases the writer lock. Saves already returned stay durable.
+    /// A background failure not reported yet is logged, not thrown (Dispose does not throw); use
+    /// <see cref="DisposeAsync"/> or <see cref="FlushAsync"/> to have it raised.
+    /// </summary>
     public void Dispose()
     {
         if (_disposed)
@@ -445,6 +450,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             return;
         }
 
+        _background.Close();
         _background.WaitIdle();
         _snapshotBlocks.Clear();
         _disposed = true;
@@ -458,7 +464,14 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             _writeGate.Release();
         }
 
-        ThrowBackgroundFailure();
+        try
+        {
+            ThrowBackgroundFailure();
+        }
+        catch (CheckpointBackgroundSaveException ex)
+        {
+            Log.BackgroundSaveFailedAtDispose(_logger, ex, ex.Step);
+        }
     }
 
     /// <summary>Waits for the saves in progress (background ones included), then releases the writer lock.</summary>
@@ -470,6 +483,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             return;
         }
 
+        _background.Close();
         await _background.WhenIdleAsync(CancellationToken.None).ConfigureAwait(false);
         _snapshotBlocks.Clear();
         _disposed = true;

@@ -14,12 +14,15 @@ internal sealed class BackgroundSaveQueue(Func<CapturedSave, CheckpointMetadata>
     private TaskCompletionSource? _reservation;
     private (CapturedSave Save, TaskCompletionSource<CheckpointMetadata?> Done)? _queued;
     private CheckpointBackgroundSaveException? _failure;
+    private bool _closed;
 
     /// <summary>Claims the right to start a save now; false while one is in flight (or claimed).</summary>
+    /// <exception cref="ObjectDisposedException">The manager is being disposed.</exception>
     public bool TryReserve()
     {
         lock (_lock)
         {
+            ObjectDisposedException.ThrowIf(_closed, typeof(CheckpointManager));
             if (_busy)
             {
                 return false;
@@ -83,6 +86,7 @@ internal sealed class BackgroundSaveQueue(Func<CapturedSave, CheckpointMetadata>
         var done = NewCompletion();
         lock (_lock)
         {
+            ObjectDisposedException.ThrowIf(_closed, typeof(CheckpointManager));
             if (!_busy)
             {
                 return null;
@@ -99,6 +103,32 @@ internal sealed class BackgroundSaveQueue(Func<CapturedSave, CheckpointMetadata>
         }
 
         return new BackgroundSave(save.Step, BackgroundSaveOutcome.Queued, done.Task);
+    }
+
+    /// <summary>Refuses new saves from now on (the manager is being disposed); those accepted are still written.</summary>
+    public void Close()
+    {
+        lock (_lock)
+        {
+            _closed = true;
+        }
+    }
+
+    /// <summary>Drops the save waiting behind the one in flight, if any (its completion becomes null), to free its memory before a newer capture.</summary>
+    public void DropQueued()
+    {
+        (CapturedSave Save, TaskCompletionSource<CheckpointMetadata?> Done)? dropped;
+        lock (_lock)
+        {
+            dropped = _queued;
+            _queued = null;
+        }
+
+        if (dropped is { } old)
+        {
+            release(old.Save);
+            old.Done.TrySetResult(null);
+        }
     }
 
     /// <summary>Completes when no save is in flight or waiting.</summary>
@@ -118,7 +148,6 @@ internal sealed class BackgroundSaveQueue(Func<CapturedSave, CheckpointMetadata>
             }
 
             await running.WaitAsync(cancellationToken).ConfigureAwait(false);
-            await Task.Yield();
         }
     }
 
@@ -139,7 +168,6 @@ internal sealed class BackgroundSaveQueue(Func<CapturedSave, CheckpointMetadata>
             }
 
             running.Wait();
-            Thread.Yield();
         }
     }
 
@@ -172,38 +200,49 @@ internal sealed class BackgroundSaveQueue(Func<CapturedSave, CheckpointMetadata>
     {
         while (true)
         {
+            CheckpointMetadata? written = null;
+            Exception? error = null;
             try
             {
-                done.TrySetResult(write(save));
+                written = write(save);
             }
             catch (Exception ex)
             {
+                error = ex;
                 lock (_lock)
                 {
                     _failure ??= new CheckpointBackgroundSaveException(
-                        $"The background save of step {save.Step} failed: {ex.Message} Checkpoints saved before it are intact; step {save.Step} was not saved.",
+                        $"The background save of step {save.Step} did not complete, so step {save.Step} was not saved: {ex.Message}",
                         save.Step,
                         ex);
                 }
-
-                done.TrySetException(ex);
-            }
-            finally
-            {
-                release(save);
             }
 
+            release(save);
+            (CapturedSave Save, TaskCompletionSource<CheckpointMetadata?> Done)? next;
             lock (_lock)
             {
-                if (_queued is not { } next)
-                {
-                    _busy = false;
-                    return;
-                }
-
+                next = _queued;
                 _queued = null;
-                (save, done) = next;
+                _busy = next is not null;
             }
+
+            // Completed only once the queue is idle again, so a caller that awaited it can start the next save at once.
+            if (error is null)
+            {
+                done.TrySetResult(written);
+            }
+            else
+            {
+                done.TrySetException(error);
+            }
+
+            if (next is not { } queued)
+            {
+                return;
+            }
+
+            (save, done) = queued;
         }
     }
 }

@@ -35,6 +35,9 @@ internal static partial class Log
     [LoggerMessage(10, LogLevel.Debug, "Background save of step {Step} skipped: a save is still being written (policy Skip)")]
     public static partial void BackgroundSaveSkipped(ILogger logger, long step);
 
+    [LoggerMessage(11, LogLevel.Error, "A background save of step {Step} failed and was not reported before Dispose; earlier checkpoints are intact")]
+    public static partial void BackgroundSaveFailedAtDispose(ILogger logger, Exception exception, long step);
+
     [LoggerMessage(150, LogLevel.Warning, "Interrupt received ({Signal}); stop requested (mode {Mode})")]
     public static partial void InterruptReceived(ILogger logger, string signal, string mode);
 

@@ -2,7 +2,7 @@ namespace Checkpointing;
 
 /// <summary>
 /// A save started with <see cref="CheckpointManager.SaveInBackgroundAsync{T}"/> failed after the call
-/// returned. Raised once, by the next save, <see cref="CheckpointManager.FlushAsync"/> or disposal; the
+/// returned. Raised once, by the next save, <see cref="CheckpointManager.FlushAsync"/> or <see cref="CheckpointManager.DisposeAsync"/>; the
 /// inner exception is the original error. Earlier checkpoints are untouched and the failed step was not saved.
 /// </summary>
 public sealed class CheckpointBackgroundSaveException : CheckpointException

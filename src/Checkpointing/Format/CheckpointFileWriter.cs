@@ -222,7 +222,7 @@ internal sealed class CheckpointFileWriter : IDisposable
         var stored = raw;
         if (codec != ChunkCodec.None)
         {
-            output = _spareOutputs.TryTake(out var spare) ? spare : new ArrayBufferWriter<byte>(_chunkSize);
+            output = _spareOutputs.TryTake(out var spare) ? spare : new ArrayBufferWriter<byte>(ZstdSharp.Compressor.GetCompressBound(_chunkSize));
             used = ChunkCodec.Compress(codec, raw.Span, output);
             stored = used == ChunkCodec.None ? raw : output.WrittenMemory;
         }

@@ -96,14 +96,17 @@ internal static class SectionChunkReader
     /// Reads the section's raw content into <paramref name="destination"/> (exactly the section's raw length),
     /// decoding chunks in parallel, then checks the content checksum. On failure the destination holds partial data.
     /// </summary>
-    public static unsafe void ReadInto(IReadableFile file, SectionEntry section, int sectionIndex, string path, byte* destination, long length)
+    public static unsafe void ReadInto(IReadableFile file, SectionEntry section, int sectionIndex, string path, byte* destination, long length) =>
+        ReadInto(file, section, sectionIndex, Locate(file, section, sectionIndex, path), path, destination, length);
+
+    /// <summary>As <see cref="ReadInto(IReadableFile, SectionEntry, int, string, byte*, long)"/>, with the chunks already located.</summary>
+    public static unsafe void ReadInto(IReadableFile file, SectionEntry section, int sectionIndex, List<ChunkLocation> chunks, string path, byte* destination, long length)
     {
         if (length != section.RawLength)
         {
             throw new ArgumentException($"The destination holds {length} bytes; section '{section.Name}' has {section.RawLength}.");
         }
 
-        var chunks = Locate(file, section, sectionIndex, path);
         var address = (nint)destination;
         RunAll(chunks.Count, i => DecodeInto(file, chunks[i], sectionIndex, section, i, path, new Span<byte>((byte*)address + chunks[i].RawOffset, chunks[i].RawLength)));
 

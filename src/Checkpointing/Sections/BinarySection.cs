@@ -57,16 +57,20 @@ public sealed class BinarySection
             throw new CheckpointSerializationException($"Section '{Name}' holds {length} elements, more than one array can; read it with OpenRead() or into several buffers.");
         }
 
-        var array = GC.AllocateUninitializedArray<T>((int)length);
-        ReadInto<T>(array);
-        return array;
+        // The chunk headers are checked against the manifest before the array is allocated.
+        return Read((file, section, index, chunks) =>
+        {
+            var array = GC.AllocateUninitializedArray<T>((int)length);
+            Decode<T>(file, section, index, chunks, array);
+            return array;
+        });
     }
 
     /// <summary>Reads the whole section into <paramref name="destination"/>, which must hold exactly <see cref="GetLength{T}"/> elements. No other copy is made.</summary>
     /// <exception cref="ArgumentException">The destination's length differs from the section's.</exception>
     /// <exception cref="CheckpointSerializationException">The section does not hold <typeparamref name="T"/> elements.</exception>
     /// <exception cref="CheckpointCorruptException">The data fails verification (the destination then holds partial data).</exception>
-    public unsafe void ReadInto<T>(Span<T> destination)
+    public void ReadInto<T>(Span<T> destination)
         where T : unmanaged
     {
         var length = GetLength<T>();
@@ -78,10 +82,7 @@ public sealed class BinarySection
         var (file, section, index) = _access.Open(Name);
         using (file)
         {
-            fixed (T* p = destination)
-            {
-                SectionChunkReader.ReadInto(file, section, index, _access.Path, (byte*)p, (long)destination.Length * Unsafe.SizeOf<T>());
-            }
+            Decode(file, section, index, SectionChunkReader.Locate(file, section, index, _access.Path), destination);
         }
     }
 
@@ -112,6 +113,24 @@ public sealed class BinarySection
 
     /// <inheritdoc/>
     public override string ToString() => $"{Name} ({ElementType}, {ByteLength} bytes)";
+
+    private TResult Read<TResult>(Func<Storage.IReadableFile, SectionEntry, int, List<ChunkLocation>, TResult> read)
+    {
+        var (file, section, index) = _access.Open(Name);
+        using (file)
+        {
+            return read(file, section, index, SectionChunkReader.Locate(file, section, index, _access.Path));
+        }
+    }
+
+    private unsafe void Decode<T>(Storage.IReadableFile file, SectionEntry section, int index, List<ChunkLocation> chunks, Span<T> destination)
+        where T : unmanaged
+    {
+        fixed (T* p = destination)
+        {
+            SectionChunkReader.ReadInto(file, section, index, chunks, _access.Path, (byte*)p, (long)destination.Length * Unsafe.SizeOf<T>());
+        }
+    }
 
     private void CheckReadableAs<T>()
         where T : unmanaged

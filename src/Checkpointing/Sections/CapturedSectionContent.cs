@@ -1,9 +1,12 @@
+using Checkpointing.Format;
+
 namespace Checkpointing;
 
 /// <summary>A section copied into blocks the snapshot owns, for a save that runs in the background.</summary>
-internal sealed class CapturedSectionContent(string name, string elementType, List<(byte[] Block, int Used)> blocks, long length) : SectionContent(name, elementType)
+/// <remarks>Chunks are cut as <see cref="MemorySectionContent{T}"/> cuts them (whole elements), so a background save writes the same bytes as a direct one.</remarks>
+internal sealed class CapturedSectionContent(string name, string elementType, int elementSize, List<(byte[] Block, int Used)> blocks, long length) : SectionContent(name, elementType)
 {
-    /// <summary>Block size: a multiple of every chunk size the writer uses, so chunks never straddle blocks.</summary>
+    /// <summary>Bytes per pooled block; each block holds a whole number of elements, and chunks never straddle blocks.</summary>
     public const int BlockSize = 64 << 20;
 
     private int _block;
@@ -19,7 +22,9 @@ internal sealed class CapturedSectionContent(string name, string elementType, Li
     /// </summary>
     public static List<(byte[] Block, int Used)> CopyIntoBlocks(long length, int elementSize, SnapshotBlockPool? pool, Action<Memory<byte>, long> copy)
     {
-        var perBlock = BlockSize / elementSize * elementSize;
+        // A whole number of the writer's chunks (each a whole number of elements) per block.
+        var chunkBytes = Math.Max(1, FormatConstants.DefaultChunkSize / elementSize) * elementSize;
+        var perBlock = Math.Max(1, BlockSize / chunkBytes) * chunkBytes;
         var blocks = new List<(byte[] Block, int Used)>((int)(length / perBlock) + 1);
         for (long offset = 0; offset < length; offset += perBlock)
         {
@@ -69,7 +74,7 @@ internal sealed class CapturedSectionContent(string name, string elementType, Li
 
         _started = true;
         var (block, used) = blocks[_block];
-        var count = Math.Min(maxBytes, used - _offset);
+        var count = Math.Min(Math.Max(1, maxBytes / elementSize) * elementSize, used - _offset);
         chunk = new SectionChunk(block.AsMemory(_offset, count));
         _offset += count;
         return true;

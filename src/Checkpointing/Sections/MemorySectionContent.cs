@@ -33,6 +33,6 @@ internal sealed class MemorySectionContent<T>(string name, ReadOnlyMemory<T> dat
         var length = Length!.Value;
         var blocks = CapturedSectionContent.CopyIntoBlocks(length, Unsafe.SizeOf<T>(), pool, (block, offset) =>
             MemoryMarshal.AsBytes(data.Span.Slice((int)(offset / Unsafe.SizeOf<T>()), block.Length / Unsafe.SizeOf<T>())).CopyTo(block.Span));
-        return new CapturedSectionContent(Name, ElementType, blocks, length);
+        return new CapturedSectionContent(Name, ElementType, Unsafe.SizeOf<T>(), blocks, length);
     }
 }

@@ -17,8 +17,9 @@ internal sealed class SectionReadStream(IReadableFile file, SectionEntry section
     private int _chunkPosition;
     private int _nextChunk;
     private long _position;
+    private CheckpointCorruptException? _failure;
 
-    public override bool CanRead => true;
+    public override bool CanRead => _nextChunk >= 0;
 
     public override bool CanSeek => false;
 
@@ -36,7 +37,13 @@ internal sealed class SectionReadStream(IReadableFile file, SectionEntry section
 
     public override int Read(Span<byte> buffer)
     {
-        ObjectDisposedException.ThrowIf(_chunk is null && _nextChunk < 0, this);
+        ObjectDisposedException.ThrowIf(_nextChunk < 0, this);
+        if (_failure is not null)
+        {
+            // Once verification failed, nothing more comes out of this stream (not even the rest of the failed chunk).
+            throw _failure;
+        }
+
         if (buffer.IsEmpty)
         {
             return 0;
@@ -49,7 +56,15 @@ internal sealed class SectionReadStream(IReadableFile file, SectionEntry section
                 return 0;
             }
 
-            LoadNextChunk();
+            try
+            {
+                LoadNextChunk();
+            }
+            catch (CheckpointCorruptException ex)
+            {
+                _failure = ex;
+                throw;
+            }
         }
 
         var n = Math.Min(buffer.Length, _chunkLength - _chunkPosition);

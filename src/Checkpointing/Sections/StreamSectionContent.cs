@@ -86,11 +86,11 @@ internal sealed class StreamSectionContent(string name, Stream stream) : Section
             blocks.Add((block, read));
         }
 
-        return new CapturedSectionContent(Name, ElementType, blocks, total);
+        return new CapturedSectionContent(Name, ElementType, 1, blocks, total);
     }
 
 
     private CheckpointSerializationException StreamFailed(Exception ex) => ex as CheckpointSerializationException ?? new(
-        $"Reading the stream of section '{Name}' failed: {ex.Message} Nothing was saved; earlier checkpoints are untouched.", ex);
+        $"Reading the stream of section '{Name}' failed: {ex.Message.TrimEnd('.')}. Nothing was saved; earlier checkpoints are untouched.", ex);
 
 }

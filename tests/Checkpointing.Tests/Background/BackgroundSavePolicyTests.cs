@@ -177,4 +177,58 @@ public sealed class BackgroundSavePolicyTests : IDisposable
         Assert.Equal(2, (await second.Completion)!.Step);
         Assert.Equal([2L], manager.List().Select(m => m.Step));
     }
+
+    [Fact]
+    public async Task Skip_NextSaveRightAfterCompletion_StartsInsteadOfSkipping()
+    {
+        var manager = _run.Open(o => o.WhenBackgroundSaveBusy = BackgroundSavePolicy.Skip);
+        for (var step = 1; step <= 50; step++)
+        {
+            var save = await manager.SaveInBackgroundAsync(new BgState { Step = step }, step: step);
+            Assert.Equal(BackgroundSaveOutcome.Started, save.Outcome);
+            Assert.NotNull(await BackgroundRun.Guard(save.Completion));
+        }
+
+        Assert.Equal(50, manager.LoadLatest<BgState>()!.Metadata.Step);
+    }
+
+    [Fact]
+    public async Task Coalesce_NewerRequest_DropsTheWaitingCopyBeforeCapturing()
+    {
+        var manager = _run.Open(o => o.WhenBackgroundSaveBusy = BackgroundSavePolicy.Coalesce);
+        var gate = _run.Fs.HoldNextTempSync();
+        var first = await manager.SaveInBackgroundAsync(new BgState { Step = 1 }, step: 1);
+        gate.WaitUntilHeld();
+        var second = await manager.SaveInBackgroundAsync(new BgState { Step = 2 }, step: 2);
+        Assert.Equal(BackgroundSaveOutcome.Queued, second.Outcome);
+
+        // While the third request is being captured (its stream read), the second, waiting one is already gone.
+        bool? secondGoneDuringCapture = null;
+        using var probe = new ProbeStream([1, 2, 3], () => secondGoneDuringCapture ??= second.Completion.IsCompleted);
+        var third = await manager.SaveInBackgroundAsync(new BgState { Step = 3 }, step: 3, sections: new BinarySections { { "s", probe } });
+        Assert.True(secondGoneDuringCapture);
+        Assert.Null(await second.Completion);
+        Assert.Equal(BackgroundSaveOutcome.Queued, third.Outcome);
+
+        gate.Release();
+        Assert.NotNull(await BackgroundRun.Guard(first.Completion));
+        Assert.NotNull(await BackgroundRun.Guard(third.Completion));
+        Assert.Equal([1L, 3L], manager.List().Select(m => m.Step));
+    }
+
+    /// <summary>A stream that runs a callback whenever it is read.</summary>
+    private sealed class ProbeStream(byte[] content, Action onRead) : MemoryStream(content)
+    {
+        public override int Read(Span<byte> buffer)
+        {
+            onRead();
+            return base.Read(buffer);
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            onRead();
+            return base.Read(buffer, offset, count);
+        }
+    }
 }

@@ -103,6 +103,25 @@ public sealed class BinarySectionCorruptionTests : IDisposable
         using var stream = loaded.Sections["w"].OpenRead();
         var streamed = Assert.Throws<CheckpointCorruptException>(() => stream.CopyTo(Stream.Null));
         Assert.Contains("content checksum", streamed.Message, StringComparison.Ordinal);
+        Assert.Throws<CheckpointCorruptException>(() => stream.Read(new byte[16]));
+    }
+
+    [Fact]
+    public void ReadArray_ManifestDeclaresHugeSectionOverSmallChunks_ThrowsCorruptBeforeAllocating()
+    {
+        var (_, newer) = SaveTwo(CheckpointCompression.None);
+        var chunkCount = SectionRun.ChunksOf(File.ReadAllBytes(newer.FilePath), "w").Count;
+        var bytes = CheckpointBytes.WithManifest(File.ReadAllBytes(newer.FilePath), m =>
+            m.Sections.Single(x => x.Name == "w").RawLength = (long)chunkCount * FormatConstants.MaxChunkRawSize);
+        File.WriteAllBytes(newer.FilePath, bytes);
+        using var manager = _run.Open(o => o.ReadOnly = true);
+        var section = manager.List().Single(m => m.Id == newer.Id).Sections["w"];
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.Throws<CheckpointCorruptException>(() => section.ReadArray<byte>());
+
+        Assert.Contains("section 'w'", ex.Message, StringComparison.Ordinal);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated < 64L << 20, "the declared length must be checked against the chunks before the array is allocated");
     }
 
     [Fact]

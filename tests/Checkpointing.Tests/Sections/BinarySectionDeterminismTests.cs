@@ -58,6 +58,25 @@ public sealed class BinarySectionDeterminismTests : IDisposable
     }
 
     [Fact]
+    public async Task SaveInBackground_ElementSizeNotDividingTheChunk_WritesTheSameChunksAsSave()
+    {
+        using var manager = _run.Open(o => o.Compression = CheckpointCompression.None);
+        var triples = Enumerable.Range(0, (SectionData.SeveralChunks / 12) + 5).Select(i => new Triple(i, -i, i * 0.5f)).ToArray();
+
+        var direct = manager.Save(new SectionState(1, "a", []), step: 1, sections: new BinarySections { { "t", triples } });
+        _run.Tick();
+        var background = await manager.SaveInBackgroundAsync(new SectionState(2, "b", []), step: 2, sections: new BinarySections { { "t", triples } });
+        var written = (await background.Completion)!;
+
+        Assert.Equal("raw12", direct.Sections["t"].ElementType);
+        var directChunks = SectionRun.ChunksOf(File.ReadAllBytes(direct.FilePath), "t").Select(c => c.RawLength).ToList();
+        Assert.All(directChunks.SkipLast(1), length => Assert.Equal(0, length % 12));
+        Assert.Equal(directChunks, SectionRun.ChunksOf(File.ReadAllBytes(written.FilePath), "t").Select(c => c.RawLength));
+        Assert.True(SectionRun.SectionRegion(direct, "t").AsSpan().SequenceEqual(SectionRun.SectionRegion(written, "t")));
+        Assert.Equal(triples, written.Sections["t"].ReadArray<Triple>());
+    }
+
+    [Fact]
     public void Save_ChunksWithDistinctContent_ComeBackInOrder()
     {
         using var manager = _run.Open(o => o.Compression = CheckpointCompression.Zstd);
