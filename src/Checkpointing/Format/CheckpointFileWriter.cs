@@ -76,7 +76,7 @@ internal sealed class CheckpointFileWriter : IDisposable
     {
         manifest.Sections = [.. _sections];
         manifest.PayloadChecksum = Hex(_payloadHash.GetCurrentHashAsUInt64());
-        var manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJsonContext.Default.Manifest);
+        var manifestBytes = ManifestWriter.Write(manifest);
         var manifestOffset = _position;
         Emit(manifestBytes, hashIntoPayload: false);
 
