@@ -43,7 +43,7 @@ internal sealed class CheckpointFileWriter : IDisposable
         _minorVersion = minorVersion;
         _codec = ChunkCodec.FromOption(compression);
         _chunkSize = chunkSize;
-        RandomNumberGenerator.Fill(_nonce);
+        Interop.SecureRandom.Fill(_nonce);
         WriteHeader();
     }
 

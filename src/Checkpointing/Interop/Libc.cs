@@ -71,6 +71,10 @@ internal static partial class Libc
     [LibraryImport(Lib, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static unsafe partial int Statx(int dirFd, string path, int flags, uint mask, byte* buffer);
 
+    /// <summary>Linux getrandom(2): bytes from the kernel's cryptographic generator, without opening a file or loading OpenSSL.</summary>
+    [LibraryImport(Lib, EntryPoint = "getrandom", SetLastError = true)]
+    public static unsafe partial nint GetRandom(byte* buffer, nuint count, uint flags);
+
     public static int OpenFlagsCloexec => OperatingSystem.IsMacOS() ? O_CLOEXEC_MAC : O_CLOEXEC_LINUX;
 
     public static int OpenFlagsCreate => OperatingSystem.IsMacOS() ? O_CREAT_MAC : O_CREAT_LINUX;
