@@ -68,7 +68,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         RunDirectory = Path.GetFullPath(Path.Combine(_options.RootDirectory, processType, name));
         _store = new LocalDirectoryStore(RunDirectory, fileSystem, faults);
         _serializer = _options.Serializer ?? JsonCheckpointSerializer.Default;
-        _logger = (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<CheckpointManager>();
+        _logger = _options.LoggerFactory is { } loggerFactory ? loggerFactory.CreateLogger<CheckpointManager>() : NullLogger.Instance;
         _time = _options.TimeProvider;
         _retention = new RetentionPlanner(_options);
 
