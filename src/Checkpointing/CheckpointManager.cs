@@ -665,16 +665,19 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     /// <summary>The newest checkpoint whose footer verifies: retention must keep it even when a damaged file sorts after it.</summary>
     private CheckpointFileName? NewestReadable(List<(CheckpointFileName Name, long Length)> names)
     {
-        foreach (var (name, length) in names.OrderByDescending(n => n.Name))
+        // Newest first, found by scanning rather than sorting (no LINQ to compile in a first save); usually the newest verifies.
+        CheckpointFileName? rejected = null;
+        while (RetentionPlanner.NewestBelow(names, rejected) is var i && i >= 0)
         {
             try
             {
-                ReadManifestCached(name, length, out _);
-                return name;
+                ReadManifestCached(names[i].Name, names[i].Length, out _);
+                return names[i].Name;
             }
             catch (CheckpointException)
             {
                 // Damaged or foreign: look further back.
+                rejected = names[i].Name;
             }
         }
 
