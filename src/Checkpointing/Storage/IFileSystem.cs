@@ -30,6 +30,18 @@ internal interface IFileSystem
 
     void Delete(string path);
 
+    /// <summary>Deletes the file when there is one; false when there is none (nothing at the path, or not a file).</summary>
+    bool DeleteIfExists(string path)
+    {
+        if (!FileExists(path))
+        {
+            return false;
+        }
+
+        Delete(path);
+        return true;
+    }
+
     /// <summary>Makes the directory's entries (creates, renames, deletes) durable.</summary>
     void SyncDirectory(string path);
 

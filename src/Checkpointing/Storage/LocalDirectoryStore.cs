@@ -91,12 +91,11 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
     public bool Delete(string fileName, bool durable = true)
     {
         var path = Path.Combine(Directory, fileName);
-        if (!_fs.FileExists(path))
+        if (!Guard("delete", path, () => _fs.DeleteIfExists(path)))
         {
             return false;
         }
 
-        Guard("delete", path, () => _fs.Delete(path));
         if (durable)
         {
             Guard("fsync directory", Directory, () => SyncDirectory(Directory));

@@ -132,6 +132,29 @@ internal sealed class PosixFileSystem : IFileSystem
 
     public void Delete(string path) => File.Delete(path);
 
+    public bool DeleteIfExists(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            if (!File.Exists(path))
+            {
+                return false;
+            }
+
+            File.Delete(path);
+            return true;
+        }
+
+        // One unlink(2), where File.Exists + File.Delete make an lstat and an unlink.
+        if (Libc.Unlink(path) == 0)
+        {
+            return true;
+        }
+
+        var errno = Libc.LastErrno;
+        return errno is Errno.ENOENT or Errno.ENOTDIR or Errno.EISDIR ? false : throw Failure("delete", path, errno);
+    }
+
     public void SyncDirectory(string path)
     {
         if (!Libc.IsUnix)
