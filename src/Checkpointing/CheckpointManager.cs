@@ -871,7 +871,12 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             {
                 if (_indexVersion == version)
                 {
-                    _index = result.ToDictionary(n => n.Name.FileName, StringComparer.Ordinal);
+                    _index = new(result.Count, StringComparer.Ordinal);
+                    foreach (var n in result)
+                    {
+                        _index.Add(n.Name.FileName, n);
+                    }
+
                     _indexVersion++;
                 }
             }

@@ -52,9 +52,17 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
             return [];
         }
 
-        return Guard("list", Directory, () => _fs.ListFiles(Directory))
-            .Where(f => f.Name.EndsWith(CheckpointExtension, StringComparison.Ordinal) && !f.Name.Contains(TempMarker, StringComparison.Ordinal))
-            .ToList();
+        // A loop, not LINQ: this runs in a process's first save, where every generic instantiation is compiled.
+        var result = new List<FileEntry>();
+        foreach (var f in Guard("list", Directory, () => _fs.ListFiles(Directory)))
+        {
+            if (f.Name.EndsWith(CheckpointExtension, StringComparison.Ordinal) && !f.Name.Contains(TempMarker, StringComparison.Ordinal))
+            {
+                result.Add(f);
+            }
+        }
+
+        return result;
     }
 
     public IReadableFile OpenRead(string fileName)
