@@ -45,8 +45,33 @@ internal interface IFileSystem
     /// <summary>Makes the directory's entries (creates, renames, deletes) durable.</summary>
     void SyncDirectory(string path);
 
+    /// <summary>
+    /// Opens a directory to work on the names inside it without resolving its path each time; null
+    /// when this file system has no such handle (the caller then uses the path methods, which mean the same).
+    /// </summary>
+    IDirectory? OpenDirectory(string path) => null;
+
     /// <summary>Takes an exclusive, process-lifetime lock on a file, or reports who holds it.</summary>
     IDisposable? TryLock(string path, string holderDescription, out string? currentHolder);
+}
+
+/// <summary>
+/// An open directory: the path methods of <see cref="IFileSystem"/> for names inside it (no path
+/// separators), with the same guarantees and failures.
+/// </summary>
+internal interface IDirectory : IDisposable
+{
+    /// <summary>As <see cref="IFileSystem.CreateNew"/>.</summary>
+    IWritableFile CreateNew(string name);
+
+    /// <summary>As <see cref="IFileSystem.RenameNoReplace"/>, both names in this directory.</summary>
+    void RenameNoReplace(string source, string destination);
+
+    /// <summary>As <see cref="IFileSystem.DeleteIfExists"/>.</summary>
+    bool DeleteIfExists(string name);
+
+    /// <summary>As <see cref="IFileSystem.SyncDirectory"/> of this directory.</summary>
+    void Sync();
 }
 
 /// <summary>A file being written front to back.</summary>
