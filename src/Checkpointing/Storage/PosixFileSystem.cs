@@ -472,7 +472,16 @@ internal sealed class PosixFileSystem : IFileSystem
 
         public void Append(ReadOnlySpan<byte> data)
         {
-            RandomAccess.Write(handle, data, Length);
+            if (Libc.IsUnix)
+            {
+                // pwrite(2) directly: RandomAccess.Write would first lseek the handle to learn whether it can seek.
+                WriteAt(data, Length);
+            }
+            else
+            {
+                RandomAccess.Write(handle, data, Length);
+            }
+
             Length += data.Length;
         }
 
@@ -510,6 +519,42 @@ internal sealed class PosixFileSystem : IFileSystem
         }
 
         public void Dispose() => handle.Dispose();
+
+        private unsafe void WriteAt(ReadOnlySpan<byte> data, long offset)
+        {
+            var added = false;
+            try
+            {
+                handle.DangerousAddRef(ref added);
+                var fd = (int)handle.DangerousGetHandle();
+                fixed (byte* start = data)
+                {
+                    var written = 0;
+                    while (written < data.Length)
+                    {
+                        var n = Libc.Pwrite(fd, start + written, (nuint)(data.Length - written), offset + written);
+                        if (n > 0)
+                        {
+                            written += (int)n;
+                            continue;
+                        }
+
+                        var errno = n < 0 ? Libc.LastErrno : Errno.EIO;
+                        if (errno != Errno.EINTR)
+                        {
+                            throw Failure("write", path, errno);
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                if (added)
+                {
+                    handle.DangerousRelease();
+                }
+            }
+        }
     }
 
     private sealed class ReadableFile(SafeFileHandle handle) : IReadableFile
