@@ -62,7 +62,8 @@ internal static class ChunkCodec
                 break;
 
             default:
-                output.Write(raw);
+                raw.CopyTo(output.GetSpan(raw.Length)); // not output.Write: that grows the buffer in steps from 256 bytes
+                output.Advance(raw.Length);
                 return None;
         }
 
