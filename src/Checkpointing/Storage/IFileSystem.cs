@@ -103,5 +103,5 @@ internal interface IReadableFile : IDisposable
     int ReadAt(long offset, Span<byte> buffer);
 }
 
-/// <summary>A directory entry as listed.</summary>
-internal readonly record struct FileEntry(string Name, long Length);
+/// <summary>A directory entry as listed. A class, so that lists of entries use the runtime's shared, precompiled generic code.</summary>
+internal sealed record FileEntry(string Name, long Length);
