@@ -12,15 +12,40 @@ namespace Checkpointing.Format;
 /// </summary>
 internal static class ManifestWriter
 {
+    // Reused by each thread's saves (a manifest is written once per save); a buffer grown by an
+    // unusually large manifest is not kept.
+    private const int KeptBufferSize = 64 << 10;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_json;
+
     public static byte[] Write(Manifest manifest)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var json = new Utf8JsonWriter(buffer))
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        var json = t_json;
+        if (json is null)
         {
-            Write(json, manifest);
+            t_json = json = new Utf8JsonWriter(buffer);
+        }
+        else
+        {
+            json.Reset(buffer);
         }
 
-        return buffer.WrittenSpan.ToArray();
+        Write(json, manifest);
+        json.Flush();
+        var bytes = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity > KeptBufferSize)
+        {
+            t_buffer = null;
+            t_json = null;
+        }
+
+        return bytes;
     }
 
     private static void Write(Utf8JsonWriter json, Manifest m)
