@@ -74,7 +74,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         RunDirectory = Path.GetFullPath(Path.Combine(_options.RootDirectory, processType, name));
         _store = new LocalDirectoryStore(RunDirectory, fileSystem, faults);
         _serializer = _options.Serializer ?? JsonCheckpointSerializer.Default;
-        _logger = (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<CheckpointManager>();
+        _logger = _options.LoggerFactory is { } loggerFactory ? loggerFactory.CreateLogger<CheckpointManager>() : NullLogger.Instance;
         _time = _options.TimeProvider;
         _retention = new RetentionPlanner(_options);
         _background = new BackgroundSaveQueue(WriteCaptured, ReleaseCaptured);
@@ -586,7 +586,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             throw new ArgumentException($"CheckpointOptions.MaxTotalBytes is {o.MaxTotalBytes}; it must be positive, or null for no cap.", "options");
         }
 
-        if (!Enum.IsDefined(o.Compression))
+        if (o.Compression is not (CheckpointCompression.None or CheckpointCompression.Gzip or CheckpointCompression.Zstd)) // not Enum.IsDefined: its reflection costs a process 2 ms
         {
             throw new ArgumentException($"CheckpointOptions.Compression has the undefined value {(int)o.Compression}.", "options");
         }
@@ -880,16 +880,19 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     /// <summary>The newest checkpoint whose footer verifies: retention must keep it even when a damaged file sorts after it.</summary>
     private CheckpointFileName? NewestReadable(List<(CheckpointFileName Name, long Length)> names)
     {
-        foreach (var (name, length) in names.OrderByDescending(n => n.Name))
+        // Newest first, found by scanning rather than sorting (no LINQ to compile in a first save); usually the newest verifies.
+        CheckpointFileName? rejected = null;
+        while (RetentionPlanner.NewestBelow(names, rejected) is var i && i >= 0)
         {
             try
             {
-                ReadManifestCached(name, length, out _);
-                return name;
+                ReadManifestCached(names[i].Name, names[i].Length, out _);
+                return names[i].Name;
             }
             catch (CheckpointException)
             {
                 // Damaged or foreign: look further back.
+                rejected = names[i].Name;
             }
         }
 
@@ -1117,7 +1120,12 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             {
                 if (_indexVersion == version)
                 {
-                    _index = result.ToDictionary(n => n.Name.FileName, StringComparer.Ordinal);
+                    _index = new(result.Count, StringComparer.Ordinal);
+                    foreach (var n in result)
+                    {
+                        _index.Add(n.Name.FileName, n);
+                    }
+
                     _indexVersion++;
                 }
             }

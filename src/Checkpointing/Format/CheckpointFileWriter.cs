@@ -50,7 +50,7 @@ internal sealed class CheckpointFileWriter : IDisposable
         _minorVersion = minorVersion;
         _codec = ChunkCodec.FromOption(compression);
         _chunkSize = chunkSize;
-        RandomNumberGenerator.Fill(_nonce);
+        Interop.SecureRandom.Fill(_nonce);
         WriteHeader();
     }
 
@@ -156,7 +156,7 @@ internal sealed class CheckpointFileWriter : IDisposable
     {
         manifest.Sections = [.. _sections];
         manifest.PayloadChecksum = Hex(_payloadHash.GetCurrentHashAsUInt64());
-        var manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJsonContext.Default.Manifest);
+        var manifestBytes = ManifestWriter.Write(manifest);
         var manifestOffset = _position;
         Emit(manifestBytes, hashIntoPayload: false);
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using ZstdSharp;
 
 namespace Checkpointing.Format;
@@ -53,28 +54,16 @@ internal static class ChunkCodec
         switch (codec)
         {
             case Zstd:
-            {
-                var compressor = t_compressor ??= new Compressor(ZstdLevel);
-                var bound = Compressor.GetCompressBound(raw.Length);
-                var written = compressor.Wrap(raw, output.GetSpan(bound));
-                output.Advance(written);
+                CompressZstd(raw, output);
                 break;
-            }
 
             case Gzip:
-            {
-                using var ms = new MemoryStream(raw.Length / 2 + 64);
-                using (var gz = new GZipStream(ms, CompressionLevel.Fastest, leaveOpen: true))
-                {
-                    gz.Write(raw);
-                }
-
-                output.Write(ms.GetBuffer().AsSpan(0, (int)ms.Length));
+                CompressGzip(raw, output);
                 break;
-            }
 
             default:
-                output.Write(raw);
+                raw.CopyTo(output.GetSpan(raw.Length)); // not output.Write: that grows the buffer in steps from 256 bytes
+                output.Advance(raw.Length);
                 return None;
         }
 
@@ -88,6 +77,29 @@ internal static class ChunkCodec
         }
 
         return codec;
+    }
+
+    // The codecs live in methods of their own so that storing a chunk raw (every small checkpoint)
+    // does not load ZstdSharp and System.IO.Compression: compiling a method resolves every type it names.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void CompressZstd(ReadOnlySpan<byte> raw, ArrayBufferWriter<byte> output)
+    {
+        var compressor = t_compressor ??= new Compressor(ZstdLevel);
+        var bound = Compressor.GetCompressBound(raw.Length);
+        var written = compressor.Wrap(raw, output.GetSpan(bound));
+        output.Advance(written);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void CompressGzip(ReadOnlySpan<byte> raw, ArrayBufferWriter<byte> output)
+    {
+        using var ms = new MemoryStream(raw.Length / 2 + 64);
+        using (var gz = new GZipStream(ms, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gz.Write(raw);
+        }
+
+        output.Write(ms.GetBuffer().AsSpan(0, (int)ms.Length));
     }
 
     /// <summary>

@@ -11,6 +11,8 @@ internal static class Errno
     public const int EACCES = 13;
     public const int EEXIST = 17;
     public const int EXDEV = 18;
+    public const int ENOTDIR = 20;
+    public const int EISDIR = 21;
     public const int EINVAL = 22;
     public const int ENOSPC = 28;
     public const int EROFS = 30;

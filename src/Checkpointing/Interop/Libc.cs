@@ -55,6 +55,15 @@ internal static partial class Libc
     [LibraryImport(Lib, EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Renameat2(int oldDirFd, string oldPath, int newDirFd, string newPath, uint flags);
 
+    [LibraryImport(Lib, EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Openat(int dirFd, string path, int flags, int mode);
+
+    [LibraryImport(Lib, EntryPoint = "unlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Unlinkat(int dirFd, string path, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "linkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Linkat(int oldDirFd, string oldPath, int newDirFd, string newPath, int flags);
+
     [LibraryImport(Lib, EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Link(string oldPath, string newPath);
 
@@ -70,6 +79,10 @@ internal static partial class Libc
 
     [LibraryImport(Lib, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static unsafe partial int Statx(int dirFd, string path, int flags, uint mask, byte* buffer);
+
+    /// <summary>Linux getrandom(2): bytes from the kernel's cryptographic generator, without opening a file or loading OpenSSL.</summary>
+    [LibraryImport(Lib, EntryPoint = "getrandom", SetLastError = true)]
+    public static unsafe partial nint GetRandom(byte* buffer, nuint count, uint flags);
 
     public static int OpenFlagsCloexec => OperatingSystem.IsMacOS() ? O_CLOEXEC_MAC : O_CLOEXEC_LINUX;
 

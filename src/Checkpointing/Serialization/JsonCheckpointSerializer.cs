@@ -16,6 +16,10 @@ public sealed class JsonCheckpointSerializer : ICheckpointSerializer
 {
     private readonly JsonSerializerOptions _options;
 
+    // The type info used last: a run saves one state type again and again, and the options' own
+    // lookup costs more than this check on every save.
+    private JsonTypeInfo? _lastTypeInfo;
+
     /// <summary>
     /// Uses reflection-based System.Text.Json with options suited to checkpoints: public fields
     /// included, NaN and ±Infinity allowed, compact output. Not available when reflection is
@@ -65,9 +69,16 @@ public sealed class JsonCheckpointSerializer : ICheckpointSerializer
 
     private JsonTypeInfo<T> TypeInfo<T>()
     {
+        if (Volatile.Read(ref _lastTypeInfo) is JsonTypeInfo<T> last)
+        {
+            return last;
+        }
+
         try
         {
-            return (JsonTypeInfo<T>)_options.GetTypeInfo(typeof(T));
+            var typeInfo = (JsonTypeInfo<T>)_options.GetTypeInfo(typeof(T));
+            Volatile.Write(ref _lastTypeInfo, typeInfo);
+            return typeInfo;
         }
         catch (NotSupportedException ex)
         {

@@ -30,11 +30,48 @@ internal interface IFileSystem
 
     void Delete(string path);
 
+    /// <summary>Deletes the file when there is one; false when there is none (nothing at the path, or not a file).</summary>
+    bool DeleteIfExists(string path)
+    {
+        if (!FileExists(path))
+        {
+            return false;
+        }
+
+        Delete(path);
+        return true;
+    }
+
     /// <summary>Makes the directory's entries (creates, renames, deletes) durable.</summary>
     void SyncDirectory(string path);
 
+    /// <summary>
+    /// Opens a directory to work on the names inside it without resolving its path each time; null
+    /// when this file system has no such handle (the caller then uses the path methods, which mean the same).
+    /// </summary>
+    IDirectory? OpenDirectory(string path) => null;
+
     /// <summary>Takes an exclusive, process-lifetime lock on a file, or reports who holds it.</summary>
     IDisposable? TryLock(string path, string holderDescription, out string? currentHolder);
+}
+
+/// <summary>
+/// An open directory: the path methods of <see cref="IFileSystem"/> for names inside it (no path
+/// separators), with the same guarantees and failures.
+/// </summary>
+internal interface IDirectory : IDisposable
+{
+    /// <summary>As <see cref="IFileSystem.CreateNew"/>.</summary>
+    IWritableFile CreateNew(string name);
+
+    /// <summary>As <see cref="IFileSystem.RenameNoReplace"/>, both names in this directory.</summary>
+    void RenameNoReplace(string source, string destination);
+
+    /// <summary>As <see cref="IFileSystem.DeleteIfExists"/>.</summary>
+    bool DeleteIfExists(string name);
+
+    /// <summary>As <see cref="IFileSystem.SyncDirectory"/> of this directory.</summary>
+    void Sync();
 }
 
 /// <summary>A file being written front to back.</summary>
@@ -66,5 +103,5 @@ internal interface IReadableFile : IDisposable
     int ReadAt(long offset, Span<byte> buffer);
 }
 
-/// <summary>A directory entry as listed.</summary>
-internal readonly record struct FileEntry(string Name, long Length);
+/// <summary>A directory entry as listed. A class, so that lists of entries use the runtime's shared, precompiled generic code.</summary>
+internal sealed record FileEntry(string Name, long Length);

@@ -23,6 +23,14 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
     private readonly bool _skipFileSync;
     private readonly bool _skipDirectorySync;
 
+    // The run directory held open for the operations of every save (Linux): create the temp file,
+    // rename it, fsync the directory, delete what retention drops, each by name instead of by path and
+    // without opening the directory again. Opened by the first of them, closed when the writer lock
+    // is released; without it the same operations go by path.
+    private readonly Lock _directoryGate = new();
+    private IDirectory? _directory;
+    private bool _directoryClosed;
+
     public LocalDirectoryStore(string directory, IFileSystem? fileSystem = null, LocalStoreFaults faults = LocalStoreFaults.None)
     {
         Directory = directory;
@@ -52,9 +60,17 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
             return [];
         }
 
-        return Guard("list", Directory, () => _fs.ListFiles(Directory))
-            .Where(f => f.Name.EndsWith(CheckpointExtension, StringComparison.Ordinal) && !f.Name.Contains(TempMarker, StringComparison.Ordinal))
-            .ToList();
+        // A loop, not LINQ: this runs in a process's first save, where every generic instantiation is compiled.
+        var result = new List<FileEntry>();
+        foreach (var f in Guard("list", Directory, () => _fs.ListFiles(Directory)))
+        {
+            if (f.Name.EndsWith(CheckpointExtension, StringComparison.Ordinal) && !f.Name.Contains(TempMarker, StringComparison.Ordinal))
+            {
+                result.Add(f);
+            }
+        }
+
+        return result;
     }
 
     public IReadableFile OpenRead(string fileName)
@@ -80,23 +96,53 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
         if (WriteInPlace)
         {
             var inPlace = Guard("create", finalPath, () => _fs.CreateNew(finalPath));
-            return new PendingFile(this, inPlace, finalPath, finalPath);
+            return new PendingFile(this, inPlace, fileName, finalPath, fileName, finalPath);
         }
 
-        var tempPath = finalPath + TempMarker + ProcessIdText + "-" + Random.Shared.Next().ToString("x8", CultureInfo.InvariantCulture);
-        var file = Guard("create", tempPath, () => _fs.CreateNew(tempPath));
-        return new PendingFile(this, file, tempPath, finalPath);
+        var tempName = fileName + TempMarker + ProcessIdText + "-" + Random.Shared.Next().ToString("x8", CultureInfo.InvariantCulture);
+        var tempPath = Path.Combine(Directory, tempName);
+        var file = Guard("create", tempPath, () =>
+        {
+            if (OpenDirectory() is { } directory)
+            {
+                try
+                {
+                    return directory.CreateNew(tempName);
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Closed with the writer lock meanwhile: by path, as without a handle.
+                }
+            }
+
+            return _fs.CreateNew(tempPath);
+        });
+        return new PendingFile(this, file, tempName, tempPath, fileName, finalPath);
     }
 
     public bool Delete(string fileName, bool durable = true)
     {
         var path = Path.Combine(Directory, fileName);
-        if (!_fs.FileExists(path))
+        if (!Guard("delete", path, () =>
+            {
+                if (OpenDirectory() is { } directory)
+                {
+                    try
+                    {
+                        return directory.DeleteIfExists(fileName);
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        // Closed with the writer lock meanwhile: by path, as without a handle.
+                    }
+                }
+
+                return _fs.DeleteIfExists(path);
+            }))
         {
             return false;
         }
 
-        Guard("delete", path, () => _fs.Delete(path));
         if (durable)
         {
             Guard("fsync directory", Directory, () => SyncDirectory(Directory));
@@ -175,7 +221,7 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
             var handle = Guard("lock", path, () => _fs.TryLock(path, me, out holder));
             if (handle is not null)
             {
-                return handle;
+                return new HeldWriterLock(this, handle);
             }
 
             // A holder records itself just after it locks, over whatever a dead holder left (Linux reads
@@ -236,9 +282,81 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
 
     private void SyncDirectory(string path)
     {
-        if (!_skipDirectorySync)
+        if (_skipDirectorySync)
         {
-            _fs.SyncDirectory(path);
+            return;
+        }
+
+        if (ReferenceEquals(path, Directory) && OpenDirectory() is { } directory)
+        {
+            try
+            {
+                directory.Sync();
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                // Closed with the writer lock meanwhile: by path, as without a handle.
+            }
+        }
+
+        _fs.SyncDirectory(path);
+    }
+
+    /// <summary>Renames a file of this directory without replacing anything, by name through the open directory when there is one.</summary>
+    private void RenameNoReplace(string sourceName, string sourcePath, string destinationName, string destinationPath)
+    {
+        if (OpenDirectory() is { } directory)
+        {
+            try
+            {
+                directory.RenameNoReplace(sourceName, destinationName);
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                // Closed with the writer lock meanwhile: by path, as without a handle.
+            }
+        }
+
+        _fs.RenameNoReplace(sourcePath, destinationPath);
+    }
+
+    /// <summary>The run directory held open, opening it on first use; null without one (other platforms, test file systems, after the writer lock's release).</summary>
+    private IDirectory? OpenDirectory()
+    {
+        if (Volatile.Read(ref _directory) is { } open)
+        {
+            return open;
+        }
+
+        lock (_directoryGate)
+        {
+            if (_directory is null && !_directoryClosed)
+            {
+                try
+                {
+                    _directory = _fs.OpenDirectory(Directory);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // Not there (yet) or not readable: the operation goes by path and reports the problem itself.
+                }
+
+                _directoryClosed = _directory is null; // no handle here: do not try again for every operation
+            }
+
+            return _directory;
+        }
+    }
+
+    private void CloseDirectory()
+    {
+        lock (_directoryGate)
+        {
+            _directoryClosed = true;
+            _directory?.Dispose();
+            _directory = null;
         }
     }
 
@@ -248,7 +366,17 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
 
     internal static CheckpointStorageException StorageError(string operation, string path, Exception ex) => StorageErrors.From(operation, path, ex);
 
-    private sealed class PendingFile(LocalDirectoryStore store, IWritableFile file, string tempPath, string finalPath) : IPendingCheckpointFile
+    /// <summary>The writer lock; releasing it also closes the run directory held open for saves.</summary>
+    private sealed class HeldWriterLock(LocalDirectoryStore store, IDisposable fileLock) : IDisposable
+    {
+        public void Dispose()
+        {
+            store.CloseDirectory();
+            fileLock.Dispose();
+        }
+    }
+
+    private sealed class PendingFile(LocalDirectoryStore store, IWritableFile file, string tempName, string tempPath, string finalName, string finalPath) : IPendingCheckpointFile
     {
         private bool _published;
         private bool _closed;
@@ -278,7 +406,7 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
             Close();
             if (!ReferenceEquals(tempPath, finalPath))
             {
-                Guard("rename into place", finalPath, () => store._fs.RenameNoReplace(tempPath, finalPath));
+                Guard("rename into place", finalPath, () => store.RenameNoReplace(tempName, tempPath, finalName, finalPath));
             }
 
             _published = true;

@@ -45,15 +45,7 @@ internal sealed class PosixFileSystem : IFileSystem
     {
         if (OperatingSystem.IsLinux())
         {
-            // Straight to open(2): File.OpenHandle would also fstatfs, flock and lseek the new file,
-            // a quarter of a small checkpoint's system calls; an O_EXCL file nobody else can open needs none of that.
-            var fd = Libc.Open(path, OWriteOnly | OExclusiveLinux | Libc.OpenFlagsCreate | Libc.OpenFlagsCloexec, 438 /* 0666, less the umask */);
-            if (fd < 0)
-            {
-                throw Failure("create", path, Libc.LastErrno);
-            }
-
-            return new WritableFile(new SafeFileHandle(fd, ownsHandle: true), path, 0);
+            return CreateNewAt(Libc.AT_FDCWD, path, path);
         }
 
         var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, FileOptions.None);
@@ -106,16 +98,8 @@ internal sealed class PosixFileSystem : IFileSystem
 
         if (OperatingSystem.IsLinux())
         {
-            if (Libc.Renameat2(Libc.AT_FDCWD, source, Libc.AT_FDCWD, destination, Libc.RENAME_NOREPLACE) == 0)
-            {
-                return;
-            }
-
-            var errno = Libc.LastErrno;
-            if (errno is not (Errno.EINVAL or Errno.ENOSYS or Errno.EOPNOTSUPP))
-            {
-                throw Failure("rename", destination, errno);
-            }
+            RenameNoReplaceAt(Libc.AT_FDCWD, source, destination, source, destination);
+            return;
         }
 
         // File systems without RENAME_NOREPLACE: link() fails atomically if the target exists.
@@ -131,6 +115,22 @@ internal sealed class PosixFileSystem : IFileSystem
     }
 
     public void Delete(string path) => File.Delete(path);
+
+    public bool DeleteIfExists(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            if (!File.Exists(path))
+            {
+                return false;
+            }
+
+            File.Delete(path);
+            return true;
+        }
+
+        return DeleteIfExistsAt(Libc.AT_FDCWD, path, path);
+    }
 
     public void SyncDirectory(string path)
     {
@@ -156,6 +156,22 @@ internal sealed class PosixFileSystem : IFileSystem
         {
             Libc.Close(fd);
         }
+    }
+
+    public IDirectory? OpenDirectory(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        var fd = Libc.Open(path, Libc.O_RDONLY | Libc.OpenFlagsDirectory | Libc.OpenFlagsCloexec, 0);
+        if (fd < 0)
+        {
+            throw Failure("open directory", path, Libc.LastErrno);
+        }
+
+        return new PosixDirectory(new SafeFileHandle(fd, ownsHandle: true), path);
     }
 
     public IDisposable? TryLock(string path, string holderDescription, out string? currentHolder)
@@ -303,6 +319,136 @@ internal sealed class PosixFileSystem : IFileSystem
     internal static IOException Failure(string operation, string path, int errno) =>
         new FileSystemIOException($"{operation} failed for '{path}': {Errno.Describe(errno)}", errno);
 
+    // Linux: the path operations and those of PosixDirectory are one code, relative to the working
+    // directory (AT_FDCWD, with a path) or to an open directory (with a name); `path` is for messages.
+    private static WritableFile CreateNewAt(int dirFd, string name, string path)
+    {
+        // Straight to open(2): File.OpenHandle would also fstatfs, flock and lseek the new file,
+        // a quarter of a small checkpoint's system calls; an O_EXCL file nobody else can open needs none of that.
+        var fd = Libc.Openat(dirFd, name, OWriteOnly | OExclusiveLinux | Libc.OpenFlagsCreate | Libc.OpenFlagsCloexec, 438 /* 0666, less the umask */);
+        if (fd < 0)
+        {
+            throw Failure("create", path, Libc.LastErrno);
+        }
+
+        return new WritableFile(new SafeFileHandle(fd, ownsHandle: true), path, 0);
+    }
+
+    private static void RenameNoReplaceAt(int dirFd, string source, string destination, string sourcePath, string destinationPath)
+    {
+        if (Libc.Renameat2(dirFd, source, dirFd, destination, Libc.RENAME_NOREPLACE) == 0)
+        {
+            return;
+        }
+
+        var errno = Libc.LastErrno;
+        if (errno is not (Errno.EINVAL or Errno.ENOSYS or Errno.EOPNOTSUPP))
+        {
+            throw Failure("rename", destinationPath, errno);
+        }
+
+        // File systems without RENAME_NOREPLACE: link() fails atomically if the target exists.
+        if (Libc.Linkat(dirFd, source, dirFd, destination, 0) != 0)
+        {
+            throw Failure("link", destinationPath, Libc.LastErrno);
+        }
+
+        if (Libc.Unlinkat(dirFd, source, 0) != 0)
+        {
+            throw Failure("unlink", sourcePath, Libc.LastErrno);
+        }
+    }
+
+    private static bool DeleteIfExistsAt(int dirFd, string name, string path)
+    {
+        // One unlink(2), where File.Exists + File.Delete make an lstat and an unlink.
+        if (Libc.Unlinkat(dirFd, name, 0) == 0)
+        {
+            return true;
+        }
+
+        var errno = Libc.LastErrno;
+        return errno is Errno.ENOENT or Errno.ENOTDIR or Errno.EISDIR ? false : throw Failure("delete", path, errno);
+    }
+
+    /// <summary>
+    /// A run directory held open (Linux): creating, renaming and deleting by name, and fsync of the
+    /// directory itself, without opening it or walking its path every time.
+    /// </summary>
+    private sealed class PosixDirectory(SafeFileHandle handle, string path) : IDirectory
+    {
+        public IWritableFile CreateNew(string name)
+        {
+            var added = false;
+            try
+            {
+                handle.DangerousAddRef(ref added);
+                return CreateNewAt(Fd, name, Path.Combine(path, name));
+            }
+            finally
+            {
+                Release(added);
+            }
+        }
+
+        public void RenameNoReplace(string source, string destination)
+        {
+            var added = false;
+            try
+            {
+                handle.DangerousAddRef(ref added);
+                RenameNoReplaceAt(Fd, source, destination, Path.Combine(path, source), Path.Combine(path, destination));
+            }
+            finally
+            {
+                Release(added);
+            }
+        }
+
+        public bool DeleteIfExists(string name)
+        {
+            var added = false;
+            try
+            {
+                handle.DangerousAddRef(ref added);
+                return DeleteIfExistsAt(Fd, name, Path.Combine(path, name));
+            }
+            finally
+            {
+                Release(added);
+            }
+        }
+
+        public void Sync()
+        {
+            var added = false;
+            try
+            {
+                handle.DangerousAddRef(ref added);
+                if (Libc.Fsync(Fd) != 0)
+                {
+                    throw Failure("fsync directory", path, Libc.LastErrno);
+                }
+            }
+            finally
+            {
+                Release(added);
+            }
+        }
+
+        public void Dispose() => handle.Dispose();
+
+        private int Fd => (int)handle.DangerousGetHandle();
+
+        private void Release(bool added)
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
     private sealed class FdLock(int fd) : IDisposable
     {
         private int _fd = fd;
@@ -326,7 +472,16 @@ internal sealed class PosixFileSystem : IFileSystem
 
         public void Append(ReadOnlySpan<byte> data)
         {
-            RandomAccess.Write(handle, data, Length);
+            if (Libc.IsUnix)
+            {
+                // pwrite(2) directly: RandomAccess.Write would first lseek the handle to learn whether it can seek.
+                WriteAt(data, Length);
+            }
+            else
+            {
+                RandomAccess.Write(handle, data, Length);
+            }
+
             Length += data.Length;
         }
 
@@ -364,6 +519,42 @@ internal sealed class PosixFileSystem : IFileSystem
         }
 
         public void Dispose() => handle.Dispose();
+
+        private unsafe void WriteAt(ReadOnlySpan<byte> data, long offset)
+        {
+            var added = false;
+            try
+            {
+                handle.DangerousAddRef(ref added);
+                var fd = (int)handle.DangerousGetHandle();
+                fixed (byte* start = data)
+                {
+                    var written = 0;
+                    while (written < data.Length)
+                    {
+                        var n = Libc.Pwrite(fd, start + written, (nuint)(data.Length - written), offset + written);
+                        if (n > 0)
+                        {
+                            written += (int)n;
+                            continue;
+                        }
+
+                        var errno = n < 0 ? Libc.LastErrno : Errno.EIO;
+                        if (errno != Errno.EINTR)
+                        {
+                            throw Failure("write", path, errno);
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                if (added)
+                {
+                    handle.DangerousRelease();
+                }
+            }
+        }
     }
 
     private sealed class ReadableFile(SafeFileHandle handle) : IReadableFile

@@ -226,6 +226,30 @@ public sealed class RetentionPlannerTests
             iter: 1000);
     }
 
+    [Fact]
+    public void PlanDeletions_OnlyKeepLastN_SameAsTheFullPlanner()
+    {
+        // The planner takes a shortcut when last-N is the only rule; it must decide exactly as the general one.
+        var candidates = Gen.Select(Gen.Long[0, 40], Gen.Int[0, 600], Gen.Int[0, 2])
+            .Select((step, minute, n) => new RetentionCandidate(new CheckpointFileName(step, Start.AddMinutes(minute), n), 100, null))
+            .List[1, 25]
+            .Select(list => list.DistinctBy(c => c.Name).ToList());
+
+        Gen.Select(candidates, Gen.Int[1, 8].Nullable(0.2), Gen.Int[0, 1000].Nullable(0.2), Gen.Int[0, 1000].Nullable(0.5), Gen.Int[0, 3]).Sample(
+            (all, lastN, written, valid, keepBestN) =>
+            {
+                var planner = new RetentionPlanner(new CheckpointOptions { KeepLastN = lastN, KeepBestN = keepBestN });
+                var justWritten = written is int w ? all[w % all.Count].Name : null;
+                var newestValid = valid is int v ? all[v % all.Count].Name : null;
+
+                var expected = planner.PlanAllRules(all, justWritten, newestValid);
+
+                Assert.Equal(expected, planner.PlanDeletions(all, justWritten, newestValid));
+                Assert.Equal(expected, planner.PlanLastN(all, justWritten, newestValid));
+            },
+            iter: 2000);
+    }
+
     private static List<RetentionCandidate> Plan(CheckpointOptions options, IReadOnlyList<RetentionCandidate> all, RetentionCandidate? justWritten = null) =>
         [.. new RetentionPlanner(options).PlanDeletions(all, justWritten?.Name)];
 

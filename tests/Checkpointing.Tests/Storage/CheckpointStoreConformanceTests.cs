@@ -185,6 +185,41 @@ public abstract class CheckpointStoreConformanceTests
         Assert.Throws<CheckpointLockedException>(() => store.AcquireWriterLock());
     }
 
+    [Fact]
+    public void PublishAndDelete_WhileLockedAndAfterRelease_BothWork()
+    {
+        // The local store works by name in its directory held open while a writer holds the lock, and by path otherwise.
+        var store = OpenStore();
+        var writerLock = store.AcquireWriterLock();
+        Publish(store, Name1, Payload(10, 1));
+        Assert.True(store.Delete(Name1));
+        Assert.False(store.Delete(Name1, durable: false));
+        writerLock.Dispose();
+
+        Publish(store, Name2, Payload(20, 2));
+        Assert.True(store.Delete(Name2, durable: false));
+        Publish(store, Name1, Payload(30, 3));
+
+        Assert.Equal([new FileEntry(Name1, 30)], store.ListCheckpointFiles());
+        Assert.Equal(0, store.RemoveTemporaryFiles());
+    }
+
+    [Fact]
+    public void Publish_StartedBeforeLockRelease_CompletesAfterIt()
+    {
+        var store = OpenStore();
+        var writerLock = store.AcquireWriterLock();
+        using (var pending = store.CreatePending(Name1))
+        {
+            pending.Append(Payload(10, 1));
+            writerLock.Dispose();
+            pending.Publish();
+        }
+
+        Assert.Equal([new FileEntry(Name1, 10)], store.ListCheckpointFiles());
+        Assert.Equal(0, store.RemoveTemporaryFiles());
+    }
+
     private protected static byte[] Payload(int size, byte salt) =>
         Enumerable.Range(0, size).Select(i => (byte)((i * 13) + salt)).ToArray();
 
