@@ -8,6 +8,7 @@ internal static class WorkloadCatalog
     public static IReadOnlyList<IWorkload> All { get; } =
     [
         new SmallWorkload(),
+        new SmallWorkload(sourceGenerated: false),
         new RawReplaceWorkload(),
         new RawAppendWorkload(),
         new JournalAppendWorkload(),
