@@ -8,6 +8,7 @@ internal static class WorkloadCatalog
     public static IReadOnlyList<IWorkload> All { get; } =
     [
         new SmallWorkload(),
+        new SmallWorkload(sourceGenerated: false),
         new LargeWorkload(),
         new LargeBackgroundWorkload(),
         new RawReplaceWorkload(),

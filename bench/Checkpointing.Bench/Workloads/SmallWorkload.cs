@@ -1,18 +1,31 @@
+using System.Text.Json.Serialization;
+using Checkpointing.Serialization;
+
 namespace Checkpointing.Bench.Workloads;
 
 /// <summary>
 /// bench.py's <c>small</c>: N saves, one after each simulated trade, of a portfolio of 20
-/// positions, cash and the last 20 trades; keep the last 5.
+/// positions, cash and the last 20 trades; keep the last 5. <c>small</c> serialises with a
+/// source-generated <see cref="JsonSerializerContext"/> (the documented fast path);
+/// <c>small-reflection</c> with the default reflection-based serializer.
 /// </summary>
-internal sealed class SmallWorkload : IWorkload
+internal sealed partial class SmallWorkload(bool sourceGenerated = true) : IWorkload
 {
-    public string Name => "small";
+    public string Name => sourceGenerated ? "small" : "small-reflection";
 
-    public string Description => "N durable saves of a small portfolio state (one per trade), KeepLastN 5";
+    public string Description => sourceGenerated
+        ? "N durable saves of a small portfolio state (one per trade), KeepLastN 5; source-generated JSON"
+        : "as small, with the default (reflection-based) JSON serializer";
 
     public void Run(WorkloadContext context)
     {
-        using var manager = new CheckpointManager("trading", "paper", new CheckpointOptions { RootDirectory = context.Directory, KeepLastN = 5 });
+        var options = new CheckpointOptions { RootDirectory = context.Directory, KeepLastN = 5 };
+        if (sourceGenerated)
+        {
+            options.Serializer = new JsonCheckpointSerializer(SmallJsonContext.Default);
+        }
+
+        using var manager = new CheckpointManager("trading", "paper", options);
         var positions = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < 20; i++)
         {
@@ -36,7 +49,10 @@ internal sealed class SmallWorkload : IWorkload
         }
     }
 
-    private sealed record Trade(string Ticker, string Side, int Qty, double Price);
+    internal sealed record Trade(string Ticker, string Side, int Qty, double Price);
 
-    private sealed record Portfolio(Dictionary<string, int> Positions, double Cash, List<Trade> Trades);
+    internal sealed record Portfolio(Dictionary<string, int> Positions, double Cash, List<Trade> Trades);
+
+    [JsonSerializable(typeof(Portfolio))]
+    internal sealed partial class SmallJsonContext : JsonSerializerContext;
 }
