@@ -4,7 +4,8 @@
 #   bash bench/scripts/compare.sh [ROUNDS] [LARGE_MIB] > runs.log; python3 bench/scripts/summarise.py runs.log
 # Each round waits (up to 60 s) for the 1-minute load average to fall below 1.0. Every run gets a
 # fresh directory under $BENCH_TMP (default /tmp). SKIP_SEED_LARGE=1 leaves out the slow seed
-# `large` runs (Python takes about a minute to generate 1 GiB of Gaussian floats).
+# `large` runs (Python takes about a minute to generate 1 GiB of Gaussian floats); otherwise they
+# run in the first SEED_LARGE_ROUNDS rounds (default 3).
 set -euo pipefail
 rounds=${1:-5}
 large=${2:-1024}
@@ -43,6 +44,7 @@ for r in $(seq "$rounds"); do
   wait_quiet
   echo "# round $r load $(cut -d' ' -f1 /proc/loadavg)"
   run "small 1000" dotnet "$bench" small 1000
+  run "small-reflection 1000" dotnet "$bench" small-reflection 1000
   run "raw-replace 1000" dotnet "$bench" raw-replace 1000
   run "raw-append 1000" dotnet "$bench" raw-append 1000
   run "seed small 1000" python3 "$seed" small 1000
@@ -51,7 +53,7 @@ for r in $(seq "$rounds"); do
   run "large $large none" env COMPRESS=0 dotnet "$bench" large "$large"
   run "large $large zstd" env COMPRESS=1 dotnet "$bench" large "$large"
   run "large-async $large none" env COMPRESS=0 dotnet "$bench" large-async "$large"
-  if [[ ${SKIP_SEED_LARGE:-0} != 1 && $r -le 3 ]]; then
+  if [[ ${SKIP_SEED_LARGE:-0} != 1 && $r -le ${SEED_LARGE_ROUNDS:-3} ]]; then
     run "seed large $large gzip" python3 "$seed" large "$large"
     run "seed large $large gzip FSYNC=1" env FSYNC=1 python3 "$seed" large "$large"
   fi
