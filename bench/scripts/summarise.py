@@ -39,7 +39,7 @@ print()
 print("| figure | median | all runs |")
 print("|---|---:|---|")
 for label in runs:
-    for key in ["save_s", "load_s", "MBps_save", "MBps_load", "verify_s", "read_s", "save_peak_over_mib", "load_peak_over_mib",
+    for key in ["save_s", "load_s", "MBps_save", "MBps_load", "load_into_s", "MBps_load_into", "verify_s", "read_s", "save_peak_over_mib", "load_peak_over_mib",
                 "blocked_s", "copy_s", "blocked_over_copy", "durable_s", "blocked2_s", "copy2_s", "dd_MBps"]:
         if any(key in r for r in runs[label]):
             print(f"| {label}: {key} | {med(label, key):.3f} | {all_of(label, key)} |")
