@@ -316,7 +316,8 @@ internal static class CheckpointFileReader
         }
     }
 
-    private static void ReadExactly(IReadableFile file, long offset, Span<byte> buffer, string path)
+    /// <summary>Reads exactly <c>buffer.Length</c> bytes at <paramref name="offset"/>; a short read is corruption, an I/O error a storage error.</summary>
+    internal static void ReadExactly(IReadableFile file, long offset, Span<byte> buffer, string path)
     {
         int n;
         try

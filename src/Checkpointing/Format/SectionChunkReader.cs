@@ -194,21 +194,6 @@ internal static class SectionChunkReader
         }
     }
 
-    private static void ReadExactly(IReadableFile file, long offset, Span<byte> buffer, string path)
-    {
-        int n;
-        try
-        {
-            n = file.ReadAt(offset, buffer);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw LocalDirectoryStore.StorageError("read", path, ex);
-        }
-
-        if (n != buffer.Length)
-        {
-            throw CheckpointFileReader.Corrupt(path, $"it ends early: {buffer.Length} bytes were expected at offset {offset}");
-        }
-    }
+    private static void ReadExactly(IReadableFile file, long offset, Span<byte> buffer, string path) =>
+        CheckpointFileReader.ReadExactly(file, offset, buffer, path);
 }
