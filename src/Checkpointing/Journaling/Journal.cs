@@ -266,7 +266,7 @@ public sealed class Journal : IDisposable, IAsyncDisposable
     /// Makes every record appended before the call durable (write + fdatasync), then returns. Returns at once when they
     /// already are. When several threads commit at the same time, one fdatasync covers all of them.
     /// </summary>
-    /// <exception cref="CheckpointStorageException">The write or fdatasync failed; the journal accepts nothing more (open it again).</exception>
+    /// <exception cref="CheckpointStorageException">The write or fdatasync failed; the journal accepts nothing more (open it again). Records committed earlier are intact; the records of the failed commit may or may not be there when the journal is opened again (after a failed fdatasync their bytes can still be in the page cache), as after a crash.</exception>
     /// <exception cref="ObjectDisposedException">The journal or its manager was disposed.</exception>
     public void Commit()
     {
@@ -301,7 +301,7 @@ public sealed class Journal : IDisposable, IAsyncDisposable
     /// Like <see cref="Commit"/>, but waits asynchronously for a commit in progress: concurrent callers share one
     /// fdatasync (group commit). Cancelling stops the wait only; the records stay appended and become durable with the next commit.
     /// </summary>
-    /// <exception cref="CheckpointStorageException">The write or fdatasync failed; the journal accepts nothing more (open it again).</exception>
+    /// <exception cref="CheckpointStorageException">The write or fdatasync failed; the journal accepts nothing more (open it again). Records committed earlier are intact; the records of the failed commit may or may not be there when the journal is opened again (after a failed fdatasync their bytes can still be in the page cache), as after a crash.</exception>
     /// <exception cref="OperationCanceledException">Cancelled while waiting; whether the records are durable is then unknown.</exception>
     public ValueTask CommitAsync(CancellationToken cancellationToken = default)
     {
