@@ -134,19 +134,8 @@ internal sealed class BackgroundSaveQueue(Func<CapturedSave, CheckpointMetadata>
     /// <summary>Completes when no save is in flight or waiting.</summary>
     public async Task WhenIdleAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        while (Running() is { } running)
         {
-            Task running;
-            lock (_lock)
-            {
-                if (!_busy)
-                {
-                    return;
-                }
-
-                running = _running;
-            }
-
             await running.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
@@ -154,19 +143,8 @@ internal sealed class BackgroundSaveQueue(Func<CapturedSave, CheckpointMetadata>
     /// <summary>Blocks until no save is in flight or waiting.</summary>
     public void WaitIdle()
     {
-        while (true)
+        while (Running() is { } running)
         {
-            Task running;
-            lock (_lock)
-            {
-                if (!_busy)
-                {
-                    return;
-                }
-
-                running = _running;
-            }
-
             running.Wait();
         }
     }
@@ -184,6 +162,15 @@ internal sealed class BackgroundSaveQueue(Func<CapturedSave, CheckpointMetadata>
         if (failure is not null)
         {
             throw failure;
+        }
+    }
+
+    /// <summary>The task to wait for while a save is in flight, reserved or waiting; null when idle.</summary>
+    private Task? Running()
+    {
+        lock (_lock)
+        {
+            return _busy ? _running : null;
         }
     }
 

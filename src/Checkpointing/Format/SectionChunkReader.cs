@@ -67,29 +67,7 @@ internal static class SectionChunkReader
     public static void VerifyStored(IReadableFile file, SectionEntry section, int sectionIndex, string path)
     {
         var chunks = Locate(file, section, sectionIndex, path);
-        RunAll(chunks.Count, i =>
-        {
-            var chunk = chunks[i];
-            var stored = ArrayPool<byte>.Shared.Rent(Math.Max(chunk.StoredLength, 1));
-            try
-            {
-                var span = stored.AsSpan(0, chunk.StoredLength);
-                ReadExactly(file, chunk.StoredOffset, span, path);
-                CheckChunk(chunk, sectionIndex, span, section, i, path);
-                try
-                {
-                    ChunkCodec.CheckDeclaredLength(chunk.Codec, span, chunk.RawLength);
-                }
-                catch (InvalidDataException ex)
-                {
-                    throw CheckpointFileReader.Corrupt(path, $"chunk {i} of section '{section.Name}' does not decompress: {ex.Message}", ex);
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(stored);
-            }
-        });
+        RunAll(chunks.Count, i => ArrayPool<byte>.Shared.Return(ReadStored(file, chunks[i], sectionIndex, section, i, path)));
     }
 
     /// <summary>
@@ -137,27 +115,50 @@ internal static class SectionChunkReader
             return;
         }
 
-        var stored = ArrayPool<byte>.Shared.Rent(Math.Max(chunk.StoredLength, 1));
+        var stored = ReadStored(file, chunk, sectionIndex, section, chunkNumber, path);
         try
         {
-            var span = stored.AsSpan(0, chunk.StoredLength);
-            ReadExactly(file, chunk.StoredOffset, span, path);
-            CheckChunk(chunk, sectionIndex, span, section, chunkNumber, path);
-            try
-            {
-                ChunkCodec.CheckDeclaredLength(chunk.Codec, span, chunk.RawLength);
-                ChunkCodec.Decompress(chunk.Codec, span, destination);
-            }
-            catch (InvalidDataException ex)
-            {
-                throw CheckpointFileReader.Corrupt(path, $"chunk {chunkNumber} of section '{section.Name}' does not decompress: {ex.Message}", ex);
-            }
+            ChunkCodec.Decompress(chunk.Codec, stored.AsSpan(0, chunk.StoredLength), destination);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw NotDecodable(path, section, chunkNumber, ex);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(stored);
         }
     }
+
+    /// <summary>
+    /// Reads a chunk's stored bytes into a pooled buffer (the caller returns it), checking its checksum and
+    /// that the bytes themselves declare the chunk's raw length.
+    /// </summary>
+    private static byte[] ReadStored(IReadableFile file, ChunkLocation chunk, int sectionIndex, SectionEntry section, int chunkNumber, string path)
+    {
+        var stored = ArrayPool<byte>.Shared.Rent(Math.Max(chunk.StoredLength, 1));
+        try
+        {
+            var span = stored.AsSpan(0, chunk.StoredLength);
+            ReadExactly(file, chunk.StoredOffset, span, path);
+            CheckChunk(chunk, sectionIndex, span, section, chunkNumber, path);
+            ChunkCodec.CheckDeclaredLength(chunk.Codec, span, chunk.RawLength);
+            return stored;
+        }
+        catch (Exception ex)
+        {
+            ArrayPool<byte>.Shared.Return(stored);
+            if (ex is InvalidDataException invalid)
+            {
+                throw NotDecodable(path, section, chunkNumber, invalid);
+            }
+
+            throw;
+        }
+    }
+
+    private static CheckpointCorruptException NotDecodable(string path, SectionEntry section, int chunkNumber, InvalidDataException ex) =>
+        CheckpointFileReader.Corrupt(path, $"chunk {chunkNumber} of section '{section.Name}' does not decompress: {ex.Message}", ex);
 
     private static void CheckChunk(ChunkLocation chunk, int sectionIndex, ReadOnlySpan<byte> stored, SectionEntry section, int chunkNumber, string path)
     {
