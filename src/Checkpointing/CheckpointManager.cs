@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Globalization;
 using Checkpointing.Diagnostics;
 using Checkpointing.Format;
 using Checkpointing.Journaling;
@@ -47,7 +48,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     // overwriting that save's entry. Guarded by _cacheLock.
     private Dictionary<string, (CheckpointFileName Name, long Length)>? _index;
     private long _indexVersion;
-    private IDisposable? _writerLock;
+    private IWriterLock? _writerLock;
     private bool _disposed;
     private int _journalOpen;
 
@@ -82,7 +83,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         if (!_options.ReadOnly)
         {
             _store.EnsureCreated();
-            _writerLock = _store.AcquireWriterLock();
+            _writerLock = _store.AcquireWriterLock(_options.TakeOverLock);
             try
             {
                 var removed = _store.RemoveTemporaryFiles();
@@ -555,6 +556,9 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Marks this manager's journal as open; false when one already is (one journal per run and process).</summary>
+    /// <summary>Throws <see cref="CheckpointFencedException"/> when another process took this run's writer lock over.</summary>
+    internal void ThrowIfFenced() => _writerLock?.ThrowIfFenced();
+
     internal bool TryClaimJournal() => Interlocked.CompareExchange(ref _journalOpen, 1, 0) == 0;
 
     internal void ReleaseJournal() => Volatile.Write(ref _journalOpen, 0);
@@ -564,6 +568,11 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         if (string.IsNullOrWhiteSpace(o.RootDirectory))
         {
             throw new ArgumentException("CheckpointOptions.RootDirectory must name a directory.", "options");
+        }
+
+        if (o.ReadOnly && o.TakeOverLock)
+        {
+            throw new ArgumentException("CheckpointOptions.ReadOnly and TakeOverLock are both set; a read-only manager takes no lock. Set one of them.", "options");
         }
 
         if (o.KeepLastN is < 1)
@@ -742,6 +751,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             Tags = tags is null ? [] : new Dictionary<string, string>(tags, StringComparer.Ordinal),
             WriterHost = MachineName,
             WriterProcessId = Environment.ProcessId,
+            WriterGeneration = _writerLock?.Generation,
             Compression = ChunkCodec.Name(ChunkCodec.FromOption(_options.Compression)),
             Serializer = serializerName,
             StateType = stateType,
@@ -908,6 +918,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     private (CheckpointMetadata Metadata, ReadOnlyMemory<byte> State, ReadOnlyMemory<byte>? Extra, IReadOnlyList<SkippedCheckpoint> Skipped)? FindNewestValid(bool readState, bool snapshotsOnly, string? extraSection)
     {
         var damaged = new List<(string FileName, string Reason)>();
+        WriterRecord? writers = null;
         foreach (var (name, length) in ListNames().OrderByDescending(n => n.Name))
         {
             try
@@ -918,6 +929,13 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
                 }
 
                 var (manifest, state, storedLength) = ReadVerified(name, length, readState);
+                writers ??= _store.ReadWriterRecord();
+                if (writers.Excludes(manifest.WriterGeneration, manifest.Step))
+                {
+                    damaged.Add((name.FileName, $"published late by writer generation {manifest.WriterGeneration?.ToString(CultureInfo.InvariantCulture) ?? "(unrecorded)"}, " +
+                        "after another process had taken the run over (a fenced writer's save); never taken for the latest"));
+                    continue;
+                }
                 var metadata = ToMetadata(manifest, name, storedLength);
                 ReadOnlyMemory<byte>? extra = null;
                 if (extraSection is not null && manifest.Sections.Exists(s => s.Name == extraSection))
@@ -1219,6 +1237,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         Checksum = m.PayloadChecksum,
         WriterHost = m.WriterHost,
         WriterProcessId = m.WriterProcessId,
+        WriterGeneration = m.WriterGeneration,
         FormatVersion = m.FormatVersion,
         JournalSequence = m.JournalSequence,
         FilePath = Path.Combine(RunDirectory, name.FileName),

@@ -60,6 +60,12 @@ public sealed record CheckpointMetadata
     /// <summary>The process id that wrote the checkpoint.</summary>
     public int WriterProcessId { get; init; }
 
+    /// <summary>
+    /// The writer generation that wrote the checkpoint: each opening of a run for writing has the next
+    /// number. Null for files written before generations were recorded (format 1.0 to 1.2 writers).
+    /// </summary>
+    public long? WriterGeneration { get; init; }
+
     /// <summary>The .ckpt format version of the file, e.g. <c>1.0</c>.</summary>
     public string FormatVersion { get; init; } = string.Empty;
 

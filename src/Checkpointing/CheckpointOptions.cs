@@ -45,6 +45,16 @@ public sealed class CheckpointOptions
     /// </summary>
     public bool ReadOnly { get; set; }
 
+    /// <summary>
+    /// Open the run for writing even when another process holds its writer lock, taking the lock over
+    /// (Linux). For a holder known to be gone whose lock says otherwise: a lease that expired on a
+    /// shared file system, a paused or partitioned machine that must not come back as the writer. The
+    /// old holder is fenced: its next save fails with <see cref="CheckpointFencedException"/> and
+    /// publishes nothing, and a checkpoint it was publishing at that very moment is never taken for the
+    /// latest. Default: false (a held lock raises <see cref="CheckpointLockedException"/>).
+    /// </summary>
+    public bool TakeOverLock { get; set; }
+
     /// <summary>Where log messages go. Default: nowhere.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 

@@ -29,6 +29,9 @@ internal sealed class Manifest
 
     public int WriterProcessId { get; set; }
 
+    /// <summary>The writer generation (see the run's lock file); absent in files written before it was recorded.</summary>
+    public long? WriterGeneration { get; set; }
+
     public string Compression { get; set; } = "none";
 
     public string Serializer { get; set; } = string.Empty;

@@ -67,6 +67,11 @@ internal static class ManifestWriter
         WriteTags(json, m.Tags);
         WriteString(json, "writerHost"u8, m.WriterHost);
         json.WriteNumber("writerProcessId"u8, m.WriterProcessId);
+        if (m.WriterGeneration is long writerGeneration)
+        {
+            json.WriteNumber("writerGeneration"u8, writerGeneration);
+        }
+
         WriteString(json, "compression"u8, m.Compression);
         WriteString(json, "serializer"u8, m.Serializer);
         WriteString(json, "stateType"u8, m.StateType);

@@ -27,6 +27,9 @@ internal static partial class Libc
     public const uint RENAME_NOREPLACE = 1;
     public const int AT_FDCWD = -100;
 
+    /// <summary>statx of the descriptor itself (an empty path).</summary>
+    public const int AT_EMPTY_PATH = 0x1000;
+
     [LibraryImport(Lib, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Open(string path, int flags, int mode);
 

@@ -886,6 +886,9 @@ public sealed class Journal : IDisposable, IAsyncDisposable
                 return;
             }
 
+            // A writer whose run was taken over must not append: the new owner writes these segments now.
+            _manager.ThrowIfFenced();
+
             ThrowIfUnusable();
             batch = _buffer;
             length = _bufferLength;

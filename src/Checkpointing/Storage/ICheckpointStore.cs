@@ -35,8 +35,25 @@ internal interface ICheckpointStore
     /// <summary>Removes files left by writes that never published (after a crash); returns how many.</summary>
     int RemoveTemporaryFiles();
 
-    /// <summary>Takes the single-writer lock of the run or throws <see cref="CheckpointLockedException"/>.</summary>
-    IDisposable AcquireWriterLock();
+    /// <summary>
+    /// Takes the single-writer lock of the run or throws <see cref="CheckpointLockedException"/>; with
+    /// <paramref name="takeOver"/>, takes it from a holder that still has it, which is then fenced: its
+    /// publishes fail with <see cref="CheckpointFencedException"/>.
+    /// </summary>
+    IWriterLock AcquireWriterLock(bool takeOver = false);
+
+    /// <summary>The run's writer record as stored now (generation, fences); an empty one when there is none.</summary>
+    WriterRecord ReadWriterRecord();
+}
+
+/// <summary>The run's writer lock, held; disposing releases it.</summary>
+internal interface IWriterLock : IDisposable
+{
+    /// <summary>This writer's generation: one more than the previous writer's, recorded in every checkpoint it writes.</summary>
+    long Generation { get; }
+
+    /// <summary>Throws <see cref="CheckpointFencedException"/> when another process took the lock over.</summary>
+    void ThrowIfFenced();
 }
 
 /// <summary>A checkpoint file being written; disposing it without publishing discards it.</summary>

@@ -51,8 +51,46 @@ internal interface IFileSystem
     /// </summary>
     IDirectory? OpenDirectory(string path) => null;
 
-    /// <summary>Takes an exclusive, process-lifetime lock on a file, or reports who holds it.</summary>
-    IDisposable? TryLock(string path, string holderDescription, out string? currentHolder);
+    /// <summary>
+    /// Takes an exclusive, process-lifetime lock on a file and replaces its content with
+    /// <paramref name="record"/> applied to what it held (the previous holder's record), or reports who
+    /// holds it (null, with <paramref name="currentHolder"/> set to the holder's record).
+    /// </summary>
+    IFileLock? TryLock(string path, Func<string, string> record, out string? currentHolder);
+
+    /// <summary>The text of a lock file (while another process may hold the lock), empty when there is none.</summary>
+    string ReadLockRecord(string path)
+    {
+        if (!FileExists(path))
+        {
+            return string.Empty;
+        }
+
+        using var file = OpenRead(path);
+        var bytes = new byte[(int)Math.Min(file.Length, 64 << 10)];
+        return System.Text.Encoding.UTF8.GetString(bytes, 0, file.ReadAt(0, bytes));
+    }
+
+    /// <summary>
+    /// Takes the lock on a new file put in place of the one at <paramref name="path"/>, whoever holds that
+    /// one: the holder keeps a lock on a file that is no longer at the path, which its
+    /// <see cref="IFileLock.IsStillAtPath"/> then tells. For a lease that expired on a shared file system.
+    /// </summary>
+    IFileLock TakeOverLock(string path, Func<string, string> record) =>
+        throw new NotSupportedException("This file system cannot take a lock over from its holder.");
+}
+
+/// <summary>A lock taken with <see cref="IFileSystem.TryLock"/>; disposing releases it.</summary>
+internal interface IFileLock : IDisposable
+{
+    /// <summary>
+    /// False once the file at the lock's path is not the one this lock holds (replaced by a takeover, or
+    /// deleted): another process may hold the lock now.
+    /// </summary>
+    bool IsStillAtPath() => true;
+
+    /// <summary>The record in the file at the lock's path now (the current holder's, after a takeover).</summary>
+    string ReadCurrentRecord();
 }
 
 /// <summary>

@@ -31,6 +31,9 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
     private IDirectory? _directory;
     private bool _directoryClosed;
 
+    // The writer lock this store took, checked before each publish: a takeover fences it.
+    private HeldWriterLock? _writerLock;
+
     public LocalDirectoryStore(string directory, IFileSystem? fileSystem = null, LocalStoreFaults faults = LocalStoreFaults.None)
     {
         Directory = directory;
@@ -209,19 +212,25 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
 
     private static readonly TimeSpan HolderWait = TimeSpan.FromSeconds(2);
 
-    public IDisposable AcquireWriterLock()
+    public IWriterLock AcquireWriterLock(bool takeOver = false)
     {
         var path = Path.Combine(Directory, LockFileName);
-        var me = $"pid={Environment.ProcessId}\nhost={Environment.MachineName}\nsince={DateTimeOffset.UtcNow:O}\n";
+        WriterRecord? successor = null;
+        string Record(string previous)
+        {
+            successor = WriterRecord.Parse(previous).Successor(Environment.ProcessId, Environment.MachineName, fencedAtStep: null);
+            return successor.Format(DateTimeOffset.UtcNow);
+        }
+
         string? holder = null;
         var (pid, host) = ((int?)null, (string?)null);
         var started = Stopwatch.GetTimestamp();
         while (true)
         {
-            var handle = Guard("lock", path, () => _fs.TryLock(path, me, out holder));
+            var handle = Guard("lock", path, () => _fs.TryLock(path, Record, out holder));
             if (handle is not null)
             {
-                return new HeldWriterLock(this, handle);
+                return Hold(handle, successor!);
             }
 
             // A holder records itself just after it locks, over whatever a dead holder left (Linux reads
@@ -236,12 +245,75 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
             Thread.Sleep(2);
         }
 
+        if (takeOver)
+        {
+            return TakeOver(path);
+        }
+
         var who = pid is null ? "another process (it has not recorded its pid yet)" : $"process {pid} on host '{host}'";
         throw new CheckpointLockedException(
             $"The run at '{Directory}' is already open for writing by {who}. Only one writer per run is allowed: " +
-            "stop the other process, or open this run read-only to list and load checkpoints.",
+            "stop the other process, or open this run read-only to list and load checkpoints " +
+            "(or, when that holder is known to be gone but its lock is not, take the run over with CheckpointOptions.TakeOverLock).",
             pid,
             host);
+    }
+
+    /// <summary>
+    /// Takes the run from a holder that still has its lock (a paused process, a lease that expired on a
+    /// shared file system): a new lock file replaces the old one, and a fence at the newest published
+    /// step makes anything the old holder publishes late stale.
+    /// </summary>
+    private HeldWriterLock TakeOver(string path)
+    {
+        var fencedAtStep = 0L;
+        foreach (var entry in ListCheckpointFiles())
+        {
+            if (CheckpointFileName.TryParse(entry.Name, out var name) && name is not null && name.Step > fencedAtStep)
+            {
+                fencedAtStep = name.Step;
+            }
+        }
+
+        WriterRecord? successor = null;
+        var handle = Guard("take over the lock", path, () => _fs.TakeOverLock(path, previous =>
+        {
+            successor = WriterRecord.Parse(previous).Successor(Environment.ProcessId, Environment.MachineName, fencedAtStep);
+            return successor.Format(DateTimeOffset.UtcNow);
+        }));
+        return Hold(handle, successor!);
+    }
+
+    private HeldWriterLock Hold(IFileLock handle, WriterRecord record)
+    {
+        var held = new HeldWriterLock(this, handle, record.Generation);
+        Volatile.Write(ref _writerLock, held);
+        return held;
+    }
+
+    /// <summary>The run's writer record as the lock file has it now: its generation and the fences of past takeovers.</summary>
+    public WriterRecord ReadWriterRecord()
+    {
+        var path = Path.Combine(Directory, LockFileName);
+        // No lock file (a run never opened for writing, or copied without it) reads as empty: no fences.
+        return WriterRecord.Parse(Guard("read the writer record", path, () => _fs.ReadLockRecord(path)));
+    }
+
+    /// <summary>Throws <see cref="CheckpointFencedException"/> when the writer lock this store holds was taken over.</summary>
+    private void ThrowIfFenced()
+    {
+        if (Volatile.Read(ref _writerLock) is { } held && !held.IsStillAtPath())
+        {
+            var current = WriterRecord.Parse(held.ReadCurrentRecord());
+            throw new CheckpointFencedException(
+                $"This writer (generation {held.Generation}) no longer owns the run at '{Directory}': " +
+                $"{(current.ProcessId is null ? "another process" : $"process {current.ProcessId} on host '{current.Host}'")} took its lock over " +
+                $"(generation {current.Generation}). Nothing was published by this save. Stop this process: the new owner carries the run on.",
+                held.Generation,
+                current.Generation,
+                current.ProcessId,
+                current.Host);
+        }
     }
 
     private static bool IsAlive(int pid)
@@ -367,10 +439,19 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
     internal static CheckpointStorageException StorageError(string operation, string path, Exception ex) => StorageErrors.From(operation, path, ex);
 
     /// <summary>The writer lock; releasing it also closes the run directory held open for saves.</summary>
-    private sealed class HeldWriterLock(LocalDirectoryStore store, IDisposable fileLock) : IDisposable
+    private sealed class HeldWriterLock(LocalDirectoryStore store, IFileLock fileLock, long generation) : IWriterLock
     {
+        public long Generation => generation;
+
+        public bool IsStillAtPath() => fileLock.IsStillAtPath();
+
+        public string ReadCurrentRecord() => fileLock.ReadCurrentRecord();
+
+        public void ThrowIfFenced() => store.ThrowIfFenced();
+
         public void Dispose()
         {
+            Interlocked.CompareExchange(ref store._writerLock, null, this);
             store.CloseDirectory();
             fileLock.Dispose();
         }
@@ -402,6 +483,9 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
             {
                 Guard("fsync", tempPath, file.Sync);
             }
+
+            // Last moment before the file becomes visible: a writer whose run was taken over publishes nothing.
+            Guard("check the writer lock", store.Directory, store.ThrowIfFenced);
 
             Close();
             if (!ReferenceEquals(tempPath, finalPath))

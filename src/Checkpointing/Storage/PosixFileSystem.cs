@@ -174,55 +174,106 @@ internal sealed class PosixFileSystem : IFileSystem
         return new PosixDirectory(new SafeFileHandle(fd, ownsHandle: true), path);
     }
 
-    public IDisposable? TryLock(string path, string holderDescription, out string? currentHolder)
+    public IFileLock? TryLock(string path, Func<string, string> record, out string? currentHolder)
     {
         currentHolder = null;
         if (!Libc.IsUnix)
         {
-            return WindowsLock(path, holderDescription, out currentHolder);
+            return WindowsLock(path, record, out currentHolder);
         }
 
-        var fd = Libc.Open(path, Libc.O_RDWR | Libc.OpenFlagsCreate | Libc.OpenFlagsCloexec, 420 /* 0644 */);
-        if (fd < 0)
+        while (true)
         {
-            throw Failure("open lock file", path, Libc.LastErrno);
-        }
+            var fd = Libc.Open(path, Libc.O_RDWR | Libc.OpenFlagsCreate | Libc.OpenFlagsCloexec, 420 /* 0644 */);
+            if (fd < 0)
+            {
+                throw Failure("open lock file", path, Libc.LastErrno);
+            }
 
-        if (Libc.Flock(fd, Libc.LOCK_EX | Libc.LOCK_NB) != 0)
-        {
-            var errno = Libc.LastErrno;
+            if (Libc.Flock(fd, Libc.LOCK_EX | Libc.LOCK_NB) != 0)
+            {
+                var errno = Libc.LastErrno;
+                try
+                {
+                    if (!Errno.IsWouldBlock(errno))
+                    {
+                        throw Failure("lock", path, errno);
+                    }
+
+                    currentHolder = HolderFromKernel(path, ReadAll(fd));
+                    return null;
+                }
+                finally
+                {
+                    Libc.Close(fd);
+                }
+            }
+
+            var held = new FdLock(fd, path);
+            if (!held.IsStillAtPath())
+            {
+                // A takeover put a new file at the path between our open and our flock: the lock we got is
+                // on the old one, which guards nothing any more. Try again on the file that is there now.
+                held.Dispose();
+                continue;
+            }
+
             try
             {
-                if (!Errno.IsWouldBlock(errno))
-                {
-                    throw Failure("lock", path, errno);
-                }
-
-                currentHolder = HolderFromKernel(path, ReadAll(fd));
-                return null;
+                // Durable: the record carries the generation and the fences, which must never go backwards.
+                held.Write(record(ReadAll(fd)), sync: true);
             }
-            finally
+            catch
             {
-                Libc.Close(fd);
+                held.Dispose();
+                throw;
             }
-        }
 
-        // We own the lock; record who we are for the next process that finds it taken.
-        var bytes = Encoding.UTF8.GetBytes(holderDescription);
-        unsafe
+            return held;
+        }
+    }
+
+    public IFileLock TakeOverLock(string path, Func<string, string> record)
+    {
+        if (!OperatingSystem.IsLinux())
         {
-            fixed (byte* p = bytes)
-            {
-                if (Libc.Ftruncate(fd, 0) != 0 || Libc.Pwrite(fd, p, (nuint)bytes.Length, 0) < 0)
-                {
-                    var errno = Libc.LastErrno;
-                    Libc.Close(fd);
-                    throw Failure("write lock file", path, errno);
-                }
-            }
+            throw new NotSupportedException("Taking a writer lock over from its holder is supported on Linux only.");
         }
 
-        return new FdLock(fd);
+        // A new file, locked and written before it replaces the old one with a rename, so the path never
+        // shows an empty or unlocked lock file. The old holder keeps its lock on the old file.
+        var temp = path + LocalDirectoryStore.TempMarker + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        var fd = Libc.Open(temp, Libc.O_RDWR | Libc.OpenFlagsCreate | Libc.OpenFlagsCloexec, 420 /* 0644 */);
+        if (fd < 0)
+        {
+            throw Failure("create lock file", temp, Libc.LastErrno);
+        }
+
+        var held = new FdLock(fd, path);
+        try
+        {
+            if (Libc.Flock(fd, Libc.LOCK_EX | Libc.LOCK_NB) != 0)
+            {
+                throw Failure("lock", temp, Libc.LastErrno);
+            }
+
+            var previous = ReadLockRecord(path);
+            held.Write(record(previous), sync: true);
+            // A plain rename, replacing: the one place the old file is meant to go.
+            if (Libc.Renameat2(Libc.AT_FDCWD, temp, Libc.AT_FDCWD, path, 0) != 0)
+            {
+                throw Failure("rename lock file into place", path, Libc.LastErrno);
+            }
+
+            SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            return held;
+        }
+        catch
+        {
+            held.Dispose();
+            Libc.Unlink(temp);
+            throw;
+        }
     }
 
     /// <summary>
@@ -277,6 +328,47 @@ internal sealed class PosixFileSystem : IFileSystem
         return recorded;
     }
 
+    /// <summary>
+    /// The text of a lock file, empty when there is none. Read with open(2): .NET would put a shared flock
+    /// on the file, which the holder's exclusive one refuses.
+    /// </summary>
+    public string ReadLockRecord(string path)
+    {
+        if (!Libc.IsUnix)
+        {
+            return WindowsReadRecord(path);
+        }
+
+        var fd = Libc.Open(path, 0 /* O_RDONLY */ | Libc.OpenFlagsCloexec, 0);
+        if (fd < 0)
+        {
+            var errno = Libc.LastErrno;
+            return errno == Errno.ENOENT ? string.Empty : throw Failure("read lock file", path, errno);
+        }
+
+        try
+        {
+            return ReadAll(fd);
+        }
+        finally
+        {
+            Libc.Close(fd);
+        }
+    }
+
+    private static string WindowsReadRecord(string path)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return new StreamReader(stream, Encoding.UTF8).ReadToEnd();
+        }
+        catch (FileNotFoundException)
+        {
+            return string.Empty;
+        }
+    }
+
     private static string ReadAll(int fd)
     {
         var buffer = new byte[4096];
@@ -290,16 +382,17 @@ internal sealed class PosixFileSystem : IFileSystem
         }
     }
 
-    private static IDisposable? WindowsLock(string path, string holderDescription, out string? currentHolder)
+    private static IFileLock? WindowsLock(string path, Func<string, string> record, out string? currentHolder)
     {
         currentHolder = null;
         try
         {
             var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+            var previous = new StreamReader(stream, Encoding.UTF8, leaveOpen: true).ReadToEnd();
             stream.SetLength(0);
-            stream.Write(Encoding.UTF8.GetBytes(holderDescription));
-            stream.Flush();
-            return stream;
+            stream.Write(Encoding.UTF8.GetBytes(record(previous)));
+            stream.Flush(flushToDisk: true);
+            return new StreamLock(stream, path);
         }
         catch (IOException)
         {
@@ -314,6 +407,20 @@ internal sealed class PosixFileSystem : IFileSystem
 
             return null;
         }
+    }
+
+    /// <summary>The lock where there is no flock: a file kept open without write sharing (Windows).</summary>
+    private sealed class StreamLock(FileStream stream, string path) : IFileLock
+    {
+        public string ReadCurrentRecord()
+        {
+            stream.Position = 0;
+            return new StreamReader(stream, Encoding.UTF8, leaveOpen: true).ReadToEnd();
+        }
+
+        public void Dispose() => stream.Dispose();
+
+        public override string ToString() => path;
     }
 
     internal static IOException Failure(string operation, string path, int errno) =>
@@ -449,9 +556,55 @@ internal sealed class PosixFileSystem : IFileSystem
         }
     }
 
-    private sealed class FdLock(int fd) : IDisposable
+    /// <summary>An flock held on an open file, which it can tell is still the one at its path.</summary>
+    private sealed class FdLock(int fd, string path) : IFileLock
     {
         private int _fd = fd;
+
+        public bool IsStillAtPath()
+        {
+            var fd = Volatile.Read(ref _fd);
+            if (fd < 0 || !OperatingSystem.IsLinux())
+            {
+                return fd >= 0;
+            }
+
+            unsafe
+            {
+                var buffer = stackalloc byte[Libc.StatxBufferSize];
+                if (Libc.Statx(fd, string.Empty, Libc.AT_EMPTY_PATH, Libc.STATX_INO, buffer) != 0)
+                {
+                    throw Failure("stat lock file", path, Libc.LastErrno);
+                }
+
+                var mine = *(ulong*)(buffer + Libc.StatxInodeOffset);
+                if (Libc.Statx(Libc.AT_FDCWD, path, 0, Libc.STATX_INO, buffer) != 0)
+                {
+                    var errno = Libc.LastErrno;
+                    return errno == Errno.ENOENT ? false : throw Failure("stat lock file", path, errno);
+                }
+
+                return *(ulong*)(buffer + Libc.StatxInodeOffset) == mine;
+            }
+        }
+
+        public string ReadCurrentRecord() => Instance.ReadLockRecord(path);
+
+        /// <summary>Replaces the file's content (ours while we hold the lock).</summary>
+        public void Write(string content, bool sync)
+        {
+            var bytes = Encoding.UTF8.GetBytes(content);
+            unsafe
+            {
+                fixed (byte* p = bytes)
+                {
+                    if (Libc.Ftruncate(_fd, 0) != 0 || Libc.Pwrite(_fd, p, (nuint)bytes.Length, 0) < 0 || (sync && Libc.Fsync(_fd) != 0))
+                    {
+                        throw Failure("write lock file", path, Libc.LastErrno);
+                    }
+                }
+            }
+        }
 
         public void Dispose()
         {

@@ -102,7 +102,11 @@ internal sealed class HeldFileSystem(IFileSystem inner) : IFileSystem
         inner.SyncDirectory(path);
     }
 
-    public IDisposable? TryLock(string path, string holderDescription, out string? currentHolder) => inner.TryLock(path, holderDescription, out currentHolder);
+    public IFileLock? TryLock(string path, Func<string, string> record, out string? currentHolder) => inner.TryLock(path, record, out currentHolder);
+
+    public string ReadLockRecord(string path) => inner.ReadLockRecord(path);
+
+    public IFileLock TakeOverLock(string path, Func<string, string> record) => inner.TakeOverLock(path, record);
 
     private void BeforeTempSync()
     {

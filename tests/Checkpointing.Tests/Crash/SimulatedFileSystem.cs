@@ -204,7 +204,7 @@ internal sealed class SimulatedFileSystem : IFileSystem
         }
     }
 
-    public IDisposable? TryLock(string path, string holderDescription, out string? currentHolder)
+    public IFileLock? TryLock(string path, Func<string, string> record, out string? currentHolder)
     {
         lock (_gate)
         {
@@ -229,8 +229,9 @@ internal sealed class SimulatedFileSystem : IFileSystem
                 return null;
             }
 
+            var previous = Encoding.UTF8.GetString(file.Data, 0, file.Length);
             file.Truncate();
-            file.Append(Encoding.UTF8.GetBytes(holderDescription));
+            file.Append(Encoding.UTF8.GetBytes(record(previous)));
             var handle = new LockHandle(this, file);
             file.LockedBy = handle;
             return handle;
@@ -572,8 +573,16 @@ internal sealed class SimulatedFileSystem : IFileSystem
         }
     }
 
-    private sealed class LockHandle(SimulatedFileSystem fs, FileNode file) : IDisposable
+    private sealed class LockHandle(SimulatedFileSystem fs, FileNode file) : IFileLock
     {
+        public string ReadCurrentRecord()
+        {
+            lock (fs._gate)
+            {
+                return Encoding.UTF8.GetString(file.Data, 0, file.Length);
+            }
+        }
+
         public void Dispose()
         {
             lock (fs._gate)

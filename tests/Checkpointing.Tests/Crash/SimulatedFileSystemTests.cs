@@ -144,14 +144,14 @@ public sealed class SimulatedFileSystemTests
         var fs = new SimulatedFileSystem();
         fs.CreateDirectoryDurable(Dir);
 
-        var first = fs.TryLock(Dir + "/lock", "pid=1\nhost=a\n", out _);
-        var second = fs.TryLock(Dir + "/lock", "pid=2\nhost=b\n", out var holder);
+        var first = fs.TryLock(Dir + "/lock", _ => "pid=1\nhost=a\n", out _);
+        var second = fs.TryLock(Dir + "/lock", _ => "pid=2\nhost=b\n", out var holder);
 
         Assert.NotNull(first);
         Assert.Null(second);
         Assert.Equal("pid=1\nhost=a\n", holder);
         first.Dispose();
-        using var third = fs.TryLock(Dir + "/lock", "pid=3\nhost=c\n", out _);
+        using var third = fs.TryLock(Dir + "/lock", _ => "pid=3\nhost=c\n", out _);
         Assert.NotNull(third);
     }
 

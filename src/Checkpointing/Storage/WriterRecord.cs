@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text;
+
+namespace Checkpointing.Storage;
+
+/// <summary>
+/// What the run's lock file says about its writer: who (pid, host, since when), which writer
+/// generation (one more than the previous writer's, so every opening of the run for writing has its
+/// own number, recorded in each checkpoint it writes), and the fences left by takeovers. A fence
+/// <c>G:S</c> says that generation <c>G</c> lost the run by a takeover when its newest checkpoint was
+/// at step <c>S</c>: a checkpoint of generation ≤ G above step S was published late by a writer that
+/// no longer owned the run, and is not taken for the latest.
+/// </summary>
+internal sealed record WriterRecord(int? ProcessId, string? Host, long Generation, IReadOnlyList<WriterFence> Fences)
+{
+    /// <summary>How many fences are carried from record to record (the newest ones).</summary>
+    public const int KeptFences = 16;
+
+    public static WriterRecord Parse(string? text)
+    {
+        int? pid = null;
+        string? host = null;
+        long generation = 0;
+        var fences = new List<WriterFence>();
+        foreach (var line in (text ?? string.Empty).Split('\n'))
+        {
+            if (line.StartsWith("pid=", StringComparison.Ordinal) && int.TryParse(line.AsSpan(4), NumberStyles.None, CultureInfo.InvariantCulture, out var p))
+            {
+                pid = p;
+            }
+            else if (line.StartsWith("host=", StringComparison.Ordinal))
+            {
+                host = line[5..];
+            }
+            else if (line.StartsWith("generation=", StringComparison.Ordinal) && long.TryParse(line.AsSpan(11), NumberStyles.None, CultureInfo.InvariantCulture, out var g))
+            {
+                generation = g;
+            }
+            else if (line.StartsWith("fence=", StringComparison.Ordinal) && WriterFence.TryParse(line.AsSpan(6), out var fence))
+            {
+                fences.Add(fence);
+            }
+        }
+
+        return new WriterRecord(pid, host, generation, fences);
+    }
+
+    /// <summary>The record of the next writer after this one; with <paramref name="fencedAtStep"/>, one that takes the run over from this one.</summary>
+    public WriterRecord Successor(int processId, string host, long? fencedAtStep)
+    {
+        var fences = new List<WriterFence>(Fences);
+        if (fencedAtStep is long step)
+        {
+            fences.Add(new WriterFence(Generation, step));
+        }
+
+        if (fences.Count > KeptFences)
+        {
+            fences.RemoveRange(0, fences.Count - KeptFences);
+        }
+
+        return new WriterRecord(processId, host, Generation + 1, fences);
+    }
+
+    /// <summary>True when a fence says that a checkpoint of <paramref name="generation"/> at <paramref name="step"/> was published after its writer lost the run.</summary>
+    public bool Excludes(long? generation, long step)
+    {
+        foreach (var fence in Fences)
+        {
+            if ((generation ?? 0) <= fence.Generation && step > fence.Step)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public string Format(DateTimeOffset since)
+    {
+        var text = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"pid={ProcessId}\nhost={Host}\nsince={since:O}\ngeneration={Generation}\n");
+        foreach (var fence in Fences)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"fence={fence.Generation}:{fence.Step}\n");
+        }
+
+        return text.ToString();
+    }
+}
