@@ -139,6 +139,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     /// <param name="sections">Large numeric data (weights, buffers) to store beside the state as raw binary sections, in the same file; read during the save.</param>
     /// <returns>The new checkpoint's metadata.</returns>
     /// <exception cref="CheckpointStorageException">The write failed; earlier checkpoints are untouched and latest did not change.</exception>
+    /// <exception cref="CheckpointFencedException">Another process took the run over (<see cref="CheckpointOptions.TakeOverLock"/>); nothing was published, and no later save of this manager will be.</exception>
     /// <exception cref="CheckpointSerializationException">The state could not be serialised.</exception>
     /// <exception cref="CheckpointBackgroundSaveException">An earlier background save failed (reported once); this save did not run.</exception>
     public CheckpointMetadata Save<T>(
@@ -385,6 +386,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
 
     /// <summary>Deletes the checkpoint with the given id; returns false when there is none.</summary>
     /// <exception cref="InvalidOperationException">The manager is read-only.</exception>
+    /// <exception cref="CheckpointFencedException">Another process took the run over (<see cref="CheckpointOptions.TakeOverLock"/>); nothing was deleted.</exception>
     public bool Delete(string checkpointId)
     {
         ThrowIfDisposed();
@@ -399,6 +401,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         _writeGate.Wait();
         try
         {
+            ThrowIfFenced();
             Forget(fileName);
             var deleted = _store.Delete(fileName);
             Unindex(fileName);
@@ -412,6 +415,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
 
     /// <summary>Deletes every checkpoint of the run (for a deliberate fresh start); quarantined files stay. Returns how many were deleted.</summary>
     /// <exception cref="InvalidOperationException">The manager is read-only.</exception>
+    /// <exception cref="CheckpointFencedException">Another process took the run over (<see cref="CheckpointOptions.TakeOverLock"/>); nothing was deleted.</exception>
     public int DeleteAll()
     {
         ThrowIfDisposed();
@@ -419,6 +423,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         _writeGate.Wait();
         try
         {
+            ThrowIfFenced();
             var count = 0;
             foreach (var (name, _) in ListNames())
             {
@@ -840,9 +845,11 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         List<(CheckpointFileName Name, long Length)> names;
         try
         {
+            // A writer whose run was taken over since its save was published deletes nothing: the files are the new owner's to keep.
+            _writerLock?.ThrowIfFenced();
             names = IndexedNames();
         }
-        catch (CheckpointStorageException ex)
+        catch (Exception ex) when (ex is CheckpointStorageException or CheckpointFencedException)
         {
             // The save is already durable; retention simply runs again after the next one.
             Log.RetentionFailed(_logger, ex, justWritten.Id);

@@ -122,6 +122,17 @@ internal sealed class ChildProcess : IDisposable
 
     public void CloseInput() => _process.StandardInput.Close();
 
+    /// <summary>Sends a signal by its name (INT, TERM, STOP, CONT) with kill(1).</summary>
+    public void Signal(string name)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + name, Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{name} {Id} failed with exit {kill.ExitCode}: {Describe()}");
+        }
+    }
+
     /// <summary>SIGKILL on Unix: the child gets no chance to run any code.</summary>
     public void Kill() => _process.Kill(entireProcessTree: false);
 

@@ -127,7 +127,7 @@ public sealed class DownloadsTests(ITestOutputHelper output)
 
         using var first = Start(Args(root, exampleSeed, "--bandwidth", "128", "--results", results));
         await WaitForPartialFiles(first, root, 2, context);
-        SendSignal(first.Id, "INT");
+        first.Signal("INT");
         var exit = await first.WaitForExitAsync();
         Assert.True(exit == SigIntExit, $"{context}: expected exit 130 after SIGINT. {first.Describe()}");
         Assert.Contains("INTERRUPTED (SIGINT)", first.Lines);
@@ -168,7 +168,7 @@ public sealed class DownloadsTests(ITestOutputHelper output)
 
         using var first = Start(Args(root, exampleSeed, "--bandwidth", "128"));
         await WaitForPartialFiles(first, root, 2, context);
-        SendSignal(first.Id, "INT");
+        first.Signal("INT");
         Assert.True(await first.WaitForExitAsync() == SigIntExit, $"{context}: expected exit 130 after SIGINT. {first.Describe()}");
         var partials = PartialFiles(root);
         Assert.True(partials.Count >= 1, $"{context}: the abandoned downloads should leave their partial files. {first.Describe()}");
@@ -363,13 +363,6 @@ public sealed class DownloadsTests(ITestOutputHelper output)
     }
 
     private static string FilePath(string root, string key) => Path.Combine(root, "download", "series", "files", key + ".csv");
-
-    private static void SendSignal(int pid, string signal)
-    {
-        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
-        kill.WaitForExit();
-        Assert.True(kill.ExitCode == 0, $"kill -{signal} {pid} failed with exit {kill.ExitCode}");
-    }
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -248,18 +248,18 @@ public sealed partial class ExampleResumeTests(ITestOutputHelper output)
     private static ChildProcess Start(string dll, string[] args) =>
         ChildProcess.Start(ChildHost.Dotnet, [Path.Combine(AppContext.BaseDirectory, dll), .. args]);
 
-    private static async Task Send(ChildProcess child, Stop stop)
+    private static Task Send(ChildProcess child, Stop stop)
     {
         if (stop == Stop.Kill)
         {
             child.Kill();
-            return;
+        }
+        else
+        {
+            child.Signal(stop == Stop.Int ? "INT" : "TERM");
         }
 
-        var signal = stop == Stop.Int ? "-INT" : "-TERM";
-        using var kill = Process.Start(new ProcessStartInfo("kill", [signal, child.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
-        await kill.WaitForExitAsync();
-        Assert.True(kill.ExitCode == 0, $"kill {signal} {child.Id} failed with exit {kill.ExitCode}");
+        return Task.CompletedTask;
     }
 
     /// <summary>Reads stdout until <paramref name="count"/> more "Trial N finished" lines have arrived (or stdout closes).</summary>

@@ -21,6 +21,10 @@ try
         ["lock-try", var root, "--go"] => Modes.LockTry(root, waitForGo: true),
         ["flush-true", var path] => Modes.FlushTrue(path),
         ["train", .. var rest] => TrainLoop.Run(rest),
+        ["fence-writer", var root] => FencingModes.Writer(root, takeOver: false),
+        ["fence-writer", var root, "--take-over"] => FencingModes.Writer(root, takeOver: true),
+        ["fence-loop", var root] => FencingModes.Loop(root),
+        ["publish-race", var directory] => FencingModes.PublishRace(directory),
         ["bg-save-loop", var root, var mib] => BackgroundSaveLoop.Run(root, int.Parse(mib, CultureInfo.InvariantCulture)),
         _ => Usage(),
     };
@@ -36,6 +40,7 @@ static int Usage()
     Console.Error.WriteLine(
         "usage: Checkpointing.TestChild save-loop ROOT [payloadBytes] | save-once ROOT STEP | save-failing ROOT N | journal-commit ROOT | journal-check ROOT | check ROOT | " +
         "lock-hold ROOT | lock-try ROOT [--go] | flush-true PATH | bg-save-loop ROOT MIB | " +
+        "fence-writer ROOT [--take-over] | fence-loop ROOT | publish-race DIR | " +
         "train ROOT UNITS [--seed S] [--unit-ms M] [--save-every K] [--mode finish|abandon] [--fail-at U] [--slow-final-save]");
     return 2;
 }

@@ -77,6 +77,20 @@ public sealed class TakeoverTests : IDisposable
     }
 
     [Fact]
+    public void DeleteAndDeleteAll_AfterTakeover_FailFencedAndDeleteNothing()
+    {
+        using var a = Open();
+        var first = a.Save(new Payload(1, "a"), step: 1);
+        using var b = Open(takeOver: true);
+        var before = Snapshot();
+
+        Assert.Throws<CheckpointFencedException>(() => a.Delete(first.Id));
+        Assert.Throws<CheckpointFencedException>(() => a.DeleteAll());
+
+        Assert.Equal(before, Snapshot());
+    }
+
+    [Fact]
     public void Dispose_OfTheFencedWriter_LeavesTheNewOwnersLockInPlace()
     {
         var a = Open();
