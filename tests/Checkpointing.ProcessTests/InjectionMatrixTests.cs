@@ -23,23 +23,33 @@ public sealed partial class InjectionMatrixTests(ITestOutputHelper output)
 
     private static readonly (string Name, int Number)[] Errnos = [("EIO", 5), ("ENOSPC", 28), ("EDQUOT", 122)];
 
-    public static TheoryData<string, string> Cases()
+    /// <summary>Which save of a process the failure hits: its first, its second, or a later one.</summary>
+    private static readonly int[] SaveOrdinals = [1, 2, 5];
+
+    public static TheoryData<string, string, int> Cases()
     {
-        var data = new TheoryData<string, string>();
+        var data = new TheoryData<string, string, int>();
         foreach (var target in Targets)
         {
             foreach (var (name, _) in Errnos)
             {
-                data.Add(target, name);
+                foreach (var ordinal in SaveOrdinals)
+                {
+                    data.Add(target, name, ordinal);
+                }
             }
         }
 
         return data;
     }
 
+    /// <summary>
+    /// The <paramref name="ordinal"/>-th save of a process fails at <paramref name="target"/> with
+    /// <paramref name="errnoName"/>: the saves before it are kept, it fails typed, and the one before it stays latest.
+    /// </summary>
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task Save_SyscallFailsWithErrno_ThrowsStorageErrorAndPreviousCheckpointStaysLatest(string target, string errnoName)
+    public async Task Save_SyscallFailsWithErrno_ThrowsStorageErrorAndPreviousCheckpointStaysLatest(string target, string errnoName, int ordinal)
     {
         var strace = FindStraceOrSkip();
         if (strace is null)
@@ -53,32 +63,37 @@ public sealed partial class InjectionMatrixTests(ITestOutputHelper output)
         var runDirectory = Path.Combine(root, LoopState.ProcessType, LoopState.RunName);
         await ExpectSaved(ChildProcess.StartChild("save-once", root, "1"), 1);
 
-        // Learn from a clean traced save which call (the n-th of its kind on the saving thread) to fail.
+        // Learn from clean traced saves (steps 2 .. ordinal+1 in one process) which call of the
+        // ordinal-th save (the n-th of its kind on the saving thread) to fail.
         var discoveryLog = Path.Combine(temp.Path, "discovery.strace");
-        await ExpectSaved(StartTraced(strace, discoveryLog, inject: null, pathFilter: null, "save-once", root, "2"), 2);
+        await ExpectSaved(StartTraced(strace, discoveryLog, inject: null, pathFilter: null, "save-once", root, "2", Text(ordinal)), 2, ordinal);
         var calls = ParseCalls(discoveryLog);
         Assert.False(
             calls.Exists(c => c.Name == "write" && c.Args.Contains(".tmp-", StringComparison.Ordinal)),
             $"the save wrote its temp file with write(2), not pwrite64; the matrix targets pwrite64. strace saw: {Describe(calls)}");
-        var chosen = calls.FindIndex(c => IsTarget(target, c, runDirectory, step: 2));
+        var chosen = FindTarget(target, calls, runDirectory, step: ordinal + 1);
         Assert.True(chosen >= 0, $"the clean save made no {target} call; strace saw: {Describe(calls)}");
         var syscall = calls[chosen].Name;
         // The runtime's own openat calls vary from run to run, so for openat strace counts (-P) only
         // the calls on the run directory, which are the library's and deterministic.
         var pathFilter = target == "openat-temp" ? runDirectory : null;
         var when = calls.Take(chosen + 1).Count(c => c.Name == syscall && c.Thread == calls[chosen].Thread && (pathFilter is null || OnPath(c, pathFilter)));
-        output.WriteLine($"injecting {errnoName} into {target}: {syscall} #{when} on its thread: {calls[chosen]}");
+        output.WriteLine($"injecting {errnoName} into {target} of save #{ordinal}: {syscall} #{when} on its thread: {calls[chosen]}");
 
+        // The same sequence of saves again (steps ordinal+2 .. 2·ordinal+1): the last one fails.
+        var firstStep = ordinal + 2;
+        var failingStep = 2 * ordinal + 1;
         var injectLog = Path.Combine(temp.Path, "inject.strace");
         List<Call> injectedCalls;
-        using (var failing = StartTraced(strace, injectLog, $"{syscall}:error={errnoName}:when={when.ToString(CultureInfo.InvariantCulture)}", pathFilter, "save-once", root, "3"))
+        using (var failing = StartTraced(strace, injectLog, $"{syscall}:error={errnoName}:when={Text(when)}", pathFilter, "save-once", root, Text(firstStep), Text(ordinal)))
         {
             var exit = await failing.WaitForExitAsync();
             injectedCalls = ParseCalls(injectLog);
             var injected = injectedCalls.Where(c => c.Injected).ToList();
             Assert.True(injected.Count == 1, $"strace should have injected exactly one failure, it did {injected.Count}: {Describe(injected)}. {failing.Describe()}");
-            Assert.True(IsTarget(target, injected[0], runDirectory, step: 3), $"the injected call was {injected[0]}, not the {target} call");
-            var report = failing.Lines.FirstOrDefault() ?? string.Empty;
+            Assert.True(IsTarget(target, injected[0], runDirectory, step: failingStep), $"the injected call was {injected[0]}, not the {target} call");
+            Assert.Equal(Enumerable.Range(firstStep, ordinal - 1).Select(s => $"SAVED {Text(s)}"), failing.Lines.SkipLast(1));
+            var report = failing.Lines.LastOrDefault() ?? string.Empty;
             output.WriteLine($"child: {report}");
             Assert.True(
                 exit == StorageErrorExitCode && report.StartsWith($"STORAGE_ERROR errno={errno.ToString(CultureInfo.InvariantCulture)} ", StringComparison.Ordinal),
@@ -90,15 +105,34 @@ public sealed partial class InjectionMatrixTests(ITestOutputHelper output)
 
         var left = Directory.GetFiles(runDirectory).Select(Path.GetFileName).ToList();
         output.WriteLine($"run directory after the failed save: {string.Join(", ", left)}");
-        Assert.DoesNotContain(left, f => f!.StartsWith("checkpoint_step_3_", StringComparison.Ordinal) && !f.Contains(".tmp-", StringComparison.Ordinal));
+        var failedPrefix = $"checkpoint_step_{Text(failingStep)}_";
+        Assert.DoesNotContain(left, f => f!.StartsWith(failedPrefix, StringComparison.Ordinal) && !f.Contains(".tmp-", StringComparison.Ordinal));
 
-        // A fresh writer: at most one stray temp file before open, none after, step 2 still latest and intact.
+        // A fresh writer: at most one stray temp file before open, none after, the save before the failed one latest and intact.
         var after = RunCheck.Run(root);
         output.WriteLine($"check: {after}");
         Assert.True(after.TempBefore <= 1, $"at most one stray temp file may survive one failed save: {after}");
-        Assert.Equal(new RunCheckResult(after.TempBefore, TempAfter: 0, LatestStep: 2, Skipped: 0, Problem: null), after);
-        Assert.DoesNotContain(Directory.GetFiles(runDirectory).Select(Path.GetFileName), f => f!.StartsWith("checkpoint_step_3_", StringComparison.Ordinal));
+        Assert.Equal(new RunCheckResult(after.TempBefore, TempAfter: 0, LatestStep: failingStep - 1, Skipped: 0, Problem: null), after);
+        Assert.DoesNotContain(Directory.GetFiles(runDirectory).Select(Path.GetFileName), f => f!.StartsWith(failedPrefix, StringComparison.Ordinal));
     }
+
+    /// <summary>The index of <paramref name="target"/>'s call in the save of <paramref name="step"/>; the directory fsync is the first after that save's rename.</summary>
+    private static int FindTarget(string target, List<Call> calls, string runDirectory, long step)
+    {
+        var start = 0;
+        if (target == "fsync-directory")
+        {
+            start = calls.FindIndex(c => IsTarget("renameat2", c, runDirectory, step)) + 1;
+            if (start == 0)
+            {
+                return -1;
+            }
+        }
+
+        return calls.FindIndex(start, c => IsTarget(target, c, runDirectory, step));
+    }
+
+    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
     /// 100 saves in one process, every fsync failing with EIO: each save fails with a storage error after one
@@ -210,12 +244,13 @@ public sealed partial class InjectionMatrixTests(ITestOutputHelper output)
         return end < 0 ? args : args[..end];
     }
 
-    private static async Task ExpectSaved(ChildProcess child, long step)
+    private static async Task ExpectSaved(ChildProcess child, long step, int count = 1)
     {
         using (child)
         {
             var exit = await child.WaitForExitAsync();
-            Assert.True(exit == 0 && child.Lines.FirstOrDefault() == $"SAVED {step.ToString(CultureInfo.InvariantCulture)}", $"saving step {step} should succeed. {child.Describe()}");
+            var expected = Enumerable.Range((int)step, count).Select(s => $"SAVED {Text(s)}");
+            Assert.True(exit == 0 && child.Lines.SequenceEqual(expected), $"saving steps {step}..{step + count - 1} should succeed. {child.Describe()}");
         }
     }
 

@@ -40,21 +40,26 @@ internal static class Modes
         }
     }
 
-    public static int SaveOnce(string root, long step)
+    /// <summary>Saves <paramref name="count"/> steps from <paramref name="first"/> on, printing <c>SAVED n</c> each, until one fails with a storage error.</summary>
+    public static int SaveOnce(string root, long first, int count = 1)
     {
         using var manager = new CheckpointManager(LoopState.ProcessType, LoopState.RunName, RunCheck.Options(root));
-        try
+        for (var step = first; step < first + count; step++)
         {
-            manager.Save(LoopState.Create(step, 1024), step);
-        }
-        catch (CheckpointStorageException ex)
-        {
-            var errno = ex.Errno?.ToString(CultureInfo.InvariantCulture) ?? "none";
-            Print($"STORAGE_ERROR errno={errno} transient={ex.IsTransient} message={OneLine(ex.Message)}");
-            return StorageErrorExitCode;
+            try
+            {
+                manager.Save(LoopState.Create(step, 1024), step);
+            }
+            catch (CheckpointStorageException ex)
+            {
+                var errno = ex.Errno?.ToString(CultureInfo.InvariantCulture) ?? "none";
+                Print($"STORAGE_ERROR errno={errno} transient={ex.IsTransient} message={OneLine(ex.Message)}");
+                return StorageErrorExitCode;
+            }
+
+            Print($"SAVED {step}");
         }
 
-        Print($"SAVED {step}");
         return 0;
     }
 

@@ -590,7 +590,7 @@ internal sealed class PosixFileSystem : IFileSystem
 
         public string ReadCurrentRecord() => Instance.ReadLockRecord(path);
 
-        /// <summary>Replaces the file's content (ours while we hold the lock).</summary>
+        /// <summary>Replaces the file's content (ours while we hold the lock); with <paramref name="sync"/>, fdatasync: its bytes and size are what matter.</summary>
         public void Write(string content, bool sync)
         {
             var bytes = Encoding.UTF8.GetBytes(content);
@@ -598,7 +598,7 @@ internal sealed class PosixFileSystem : IFileSystem
             {
                 fixed (byte* p = bytes)
                 {
-                    if (Libc.Ftruncate(_fd, 0) != 0 || Libc.Pwrite(_fd, p, (nuint)bytes.Length, 0) < 0 || (sync && Libc.Fsync(_fd) != 0))
+                    if (Libc.Ftruncate(_fd, 0) != 0 || Libc.Pwrite(_fd, p, (nuint)bytes.Length, 0) < 0 || (sync && Libc.Fdatasync(_fd) != 0))
                     {
                         throw Failure("write lock file", path, Libc.LastErrno);
                     }
