@@ -51,6 +51,14 @@ internal interface IFileSystem
     /// </summary>
     IDirectory? OpenDirectory(string path) => null;
 
+    /// <summary>
+    /// Fails (EACCES, EROFS, …) when this process cannot create and delete files in the directory, so a writer
+    /// learns it when it opens the run rather than at its first save. File systems that cannot tell do nothing.
+    /// </summary>
+    void CheckWritableDirectory(string path)
+    {
+    }
+
     /// <summary>Takes an exclusive, process-lifetime lock on a file, or reports who holds it.</summary>
     IDisposable? TryLock(string path, string holderDescription, out string? currentHolder);
 }
