@@ -58,7 +58,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     /// <param name="options">Settings; null uses the defaults.</param>
     /// <exception cref="ArgumentException">A name is not a safe single path segment, or an option is out of range.</exception>
     /// <exception cref="CheckpointLockedException">Another live process is writing this run.</exception>
-    /// <exception cref="CheckpointStorageException">The run directory cannot be created.</exception>
+    /// <exception cref="CheckpointStorageException">The run directory cannot be created, or this process cannot write in it (permissions, read-only file system); <see cref="CheckpointOptions.ReadOnly"/> opens such a run to list and load.</exception>
     public CheckpointManager(string processType, string name, CheckpointOptions? options = null)
         : this(processType, name, options, fileSystem: null, faults: LocalStoreFaults.None)
     {
@@ -83,6 +83,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         if (!_options.ReadOnly)
         {
             _store.EnsureCreated();
+            _store.EnsureWritable();
             _writerLock = _store.AcquireWriterLock(_options.TakeOverLock);
             try
             {
@@ -276,6 +277,11 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     /// <exception cref="CheckpointVersionException">The newest checkpoint was written by a newer, incompatible format version.</exception>
     /// <exception cref="CheckpointSerializationException">The newest valid checkpoint's state does not fit <typeparamref name="T"/>.</exception>
     /// <exception cref="CheckpointNotFoundException">The state is an <see cref="IBinarySectionsState"/> that asked for a section the checkpoint does not have.</exception>
+    /// <exception cref="CheckpointStorageException">
+    /// A checkpoint newer than any valid one cannot be read at all (permission denied, I/O error). Such a file is not
+    /// known to be damaged, so the load does not fall back past it to older progress, nor quarantine it; fix the cause
+    /// (the message names the file and the errno) and load again.
+    /// </exception>
     public Checkpoint<T>? LoadLatest<T>()
     {
         ThrowIfDisposed();

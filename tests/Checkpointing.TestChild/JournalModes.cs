@@ -5,23 +5,23 @@ using Checkpointing.Journaling;
 namespace Checkpointing.TestChild;
 
 /// <summary>
-/// <c>journal-commit ROOT</c>: appends one record (<c>record N</c>, N its sequence) to the run's journal
-/// and commits it; prints <c>COMMITTED N</c>, or <c>STORAGE_ERROR errno=… message=…</c> and exits 3.
+/// <c>journal-commit ROOT [padBytes]</c>: appends one record (<c>record N</c>, N its sequence, followed by
+/// <c>padBytes</c> dots) to the run's journal and commits it; prints <c>COMMITTED N</c>, or <c>STORAGE_ERROR errno=… message=…</c> and exits 3.
 /// <c>journal-check ROOT</c>: opens the journal (recovering it) and prints <c>RECORDS count LAST seq OK|BAD</c>,
-/// where OK means every record reads back as <c>record N</c> with N its own sequence.
+/// where OK means every record reads back as <c>record N</c> (and any padding) with N its own sequence.
 /// </summary>
 internal static class JournalModes
 {
     private const int StorageErrorExitCode = 3;
 
-    public static int Commit(string root)
+    public static int Commit(string root, int padBytes = 0)
     {
         using var manager = new CheckpointManager(LoopState.ProcessType, LoopState.RunName, RunCheck.Options(root));
         using var journal = Journal.Open(manager);
         var sequence = journal.LastSequence + 1;
         try
         {
-            journal.Append(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"record {sequence}")));
+            journal.Append(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"record {sequence}") + new string('.', padBytes)));
             journal.Commit();
         }
         catch (CheckpointStorageException ex)
@@ -42,7 +42,7 @@ internal static class JournalModes
         using var manager = new CheckpointManager(LoopState.ProcessType, LoopState.RunName, RunCheck.Options(root));
         using var journal = Journal.Open(manager);
         var records = journal.ReadAfter(0).ToList();
-        var ok = records.All(r => Encoding.UTF8.GetString(r.Payload.Span) == string.Create(CultureInfo.InvariantCulture, $"record {r.Sequence}"));
+        var ok = records.All(r => Encoding.UTF8.GetString(r.Payload.Span).TrimEnd('.') == string.Create(CultureInfo.InvariantCulture, $"record {r.Sequence}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RECORDS {records.Count} LAST {journal.LastSequence} {(ok ? "OK" : "BAD")}"));
         Console.Out.Flush();
         return 0;

@@ -14,7 +14,10 @@ try
         ["save-once", var root, var step] => Modes.SaveOnce(root, long.Parse(step, CultureInfo.InvariantCulture)),
         ["save-once", var root, var step, var count] => Modes.SaveOnce(root, long.Parse(step, CultureInfo.InvariantCulture), int.Parse(count, CultureInfo.InvariantCulture)),
         ["check", var root] => Modes.Check(root),
+        ["session", var root] => Session.Run(root, readOnly: false),
+        ["session", var root, "--read-only"] => Session.Run(root, readOnly: true),
         ["journal-commit", var root] => JournalModes.Commit(root),
+        ["journal-commit", var root, var padBytes] => JournalModes.Commit(root, int.Parse(padBytes, CultureInfo.InvariantCulture)),
         ["journal-check", var root] => JournalModes.Check(root),
         ["save-failing", var root, var count] => FailingSaves.Run(root, int.Parse(count, CultureInfo.InvariantCulture)),
         ["lock-hold", var root] => Modes.LockHold(root),
@@ -39,7 +42,7 @@ catch (Exception ex)
 static int Usage()
 {
     Console.Error.WriteLine(
-        "usage: Checkpointing.TestChild save-loop ROOT [payloadBytes] | save-once ROOT STEP [COUNT] | save-failing ROOT N | journal-commit ROOT | journal-check ROOT | check ROOT | " +
+        "usage: Checkpointing.TestChild save-loop ROOT [payloadBytes] | save-once ROOT STEP [COUNT] | save-failing ROOT N | session ROOT [--read-only] | journal-commit ROOT [padBytes] | journal-check ROOT | check ROOT | " +
         "lock-hold ROOT | lock-try ROOT [--go] | flush-true PATH | bg-save-loop ROOT MIB | " +
         "fence-writer ROOT [--take-over] | fence-loop ROOT | publish-race DIR | " +
         "train ROOT UNITS [--seed S] [--unit-ms M] [--save-every K] [--mode finish|abandon] [--fail-at U] [--slow-final-save]");

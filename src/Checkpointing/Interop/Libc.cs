@@ -87,6 +87,17 @@ internal static partial class Libc
     [LibraryImport(Lib, EntryPoint = "getrandom", SetLastError = true)]
     public static unsafe partial nint GetRandom(byte* buffer, nuint count, uint flags);
 
+    public const int W_OK = 2;
+    public const int X_OK = 1;
+    public const int AT_EACCESS_LINUX = 0x200;
+
+    /// <summary>faccessat(2): whether this process may access a path, judged with its effective ids (AT_EACCESS) as open(2) would.</summary>
+    [LibraryImport(Lib, EntryPoint = "faccessat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Faccessat(int dirFd, string path, int mode, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "geteuid")]
+    public static partial uint Geteuid();
+
     public static int OpenFlagsCloexec => OperatingSystem.IsMacOS() ? O_CLOEXEC_MAC : O_CLOEXEC_LINUX;
 
     public static int OpenFlagsCreate => OperatingSystem.IsMacOS() ? O_CREAT_MAC : O_CREAT_LINUX;

@@ -52,6 +52,14 @@ internal interface IFileSystem
     IDirectory? OpenDirectory(string path) => null;
 
     /// <summary>
+    /// Fails (EACCES, EROFS, …) when this process cannot create and delete files in the directory, so a writer
+    /// learns it when it opens the run rather than at its first save. File systems that cannot tell do nothing.
+    /// </summary>
+    void CheckWritableDirectory(string path)
+    {
+    }
+
+    /// <summary>
     /// Takes an exclusive, process-lifetime lock on a file and replaces its content with
     /// <paramref name="record"/> applied to what it held (the previous holder's record), or reports who
     /// holds it (null, with <paramref name="currentHolder"/> set to the holder's record).

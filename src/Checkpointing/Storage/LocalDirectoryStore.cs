@@ -56,6 +56,9 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
 
     public void EnsureCreated() => Guard("create the run directory", Directory, () => _fs.CreateDirectoryDurable(Directory));
 
+    /// <summary>Fails with a storage error naming the directory when this process cannot write in it (permissions, read-only mount).</summary>
+    public void EnsureWritable() => Guard("write in the run directory", Directory, () => _fs.CheckWritableDirectory(Directory));
+
     public IReadOnlyList<FileEntry> ListCheckpointFiles()
     {
         if (!_fs.DirectoryExists(Directory))
@@ -89,7 +92,7 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw StorageError("open", path, ex);
+            throw StorageError("read", path, ex);
         }
     }
 

@@ -158,6 +158,18 @@ internal sealed class PosixFileSystem : IFileSystem
         }
     }
 
+    public void CheckWritableDirectory(string path)
+    {
+        if (OperatingSystem.IsLinux() && Libc.Faccessat(Libc.AT_FDCWD, path, Libc.W_OK | Libc.X_OK, Libc.AT_EACCESS_LINUX) != 0)
+        {
+            var errno = Libc.LastErrno;
+            if (errno is not (Errno.ENOSYS or Errno.EINVAL))
+            {
+                throw Failure("open for writing", path, errno);
+            }
+        }
+    }
+
     public IDirectory? OpenDirectory(string path)
     {
         if (!OperatingSystem.IsLinux())

@@ -36,17 +36,47 @@ internal static class StorageErrors
             UnauthorizedAccessException => Errno.EACCES,
             _ => (int?)null,
         };
+
+        // Opening read-only helps a writer, not a reader.
+        var reading = operation == "list" || operation.StartsWith("read", StringComparison.Ordinal);
+        var readOnlyHint = reading ? string.Empty : " To only list and load checkpoints, open the run with CheckpointOptions.ReadOnly = true.";
         var advice = errno switch
         {
-            Errno.ENOSPC or Errno.EDQUOT => " Free some space (or keep fewer checkpoints: KeepLastN, MaxTotalBytes) and try again.",
-            Errno.EACCES or Errno.EPERM => " Check the permissions of the checkpoint directory.",
-            Errno.EROFS => " The file system is read-only; point RootDirectory at a writable location.",
+            Errno.ENOSPC or Errno.EDQUOT => " Free some space on that file system (or keep fewer checkpoints: KeepLastN, MaxTotalBytes) and try again.",
+            Errno.EACCES or Errno.EPERM when reading => $" Give the user this process runs as{CurrentUser()} read access to it (chown or chmod) and try again.",
+            Errno.EACCES or Errno.EPERM =>
+                $" Give the user this process runs as{CurrentUser()} access to it (chown or chmod), or point RootDirectory at a directory it can write." + readOnlyHint,
+            Errno.EROFS => " The file system is mounted read-only: remount it read-write, or point RootDirectory at a writable location." + readOnlyHint,
             _ => string.Empty,
         };
         return new CheckpointStorageException(
-            $"Could not {operation} '{path}': {ex.Message}.{advice} {consequence}",
+            $"Could not {operation} '{path}': {Detail(path, ex, errno)}.{advice} {consequence}",
             errno is int e && Errno.IsTransient(e),
             ex,
             errno);
     }
+
+    /// <summary>
+    /// What went wrong, without repeating the path: the errno's name when the underlying message is about the same
+    /// path, else that message (with the errno's name when it lacks one).
+    /// </summary>
+    private static string Detail(string path, Exception ex, int? errno)
+    {
+        var message = ex.Message.TrimEnd('.');
+        if (errno is not int e)
+        {
+            return message;
+        }
+
+        var described = Errno.Describe(e);
+        if (message.Contains($"'{path}'", StringComparison.Ordinal))
+        {
+            return described;
+        }
+
+        var name = described.Split(' ')[0];
+        return message.Contains(name, StringComparison.Ordinal) ? message : $"{message}: {described}";
+    }
+
+    private static string CurrentUser() => Libc.IsUnix ? $" (uid {Libc.Geteuid()})" : string.Empty;
 }
