@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Checkpointing.Storage;
 
 namespace Checkpointing.TestChild;
 
@@ -8,11 +9,27 @@ internal static class Modes
 {
     public const int StorageErrorExitCode = 3;
 
-    /// <summary>Saves steps previous+1, previous+2, … until killed, or until stdin closes (the parent is gone).</summary>
-    public static int SaveLoop(string root, int payloadBytes)
+    /// <summary>
+    /// Saves steps previous+1, previous+2, … until killed, or until stdin closes (the parent is gone).
+    /// <c>--no-dir-fsync</c> saves with the run directory's fsync switched off (the library's
+    /// test-only fault switch): a deliberately broken build that the crash-image tests must catch.
+    /// </summary>
+    public static int SaveLoop(string root, int payloadBytes, IReadOnlyList<string>? flags = null)
     {
+        var faults = LocalStoreFaults.None;
+        foreach (var flag in flags ?? [])
+        {
+            if (flag != "--no-dir-fsync")
+            {
+                Console.Error.WriteLine($"save-loop: unknown flag '{flag}'");
+                return 2;
+            }
+
+            faults |= LocalStoreFaults.SkipDirectorySync;
+        }
+
         ExitWhenStdinCloses();
-        using var manager = new CheckpointManager(LoopState.ProcessType, LoopState.RunName, RunCheck.Options(root));
+        using var manager = new CheckpointManager(LoopState.ProcessType, LoopState.RunName, RunCheck.Options(root), fileSystem: null, faults);
         var latest = manager.LoadLatest<LoopState>();
         long step = 0;
         if (latest is null)

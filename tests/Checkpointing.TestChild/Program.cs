@@ -10,7 +10,7 @@ try
     return args switch
     {
         ["save-loop", var root] => Modes.SaveLoop(root, 1024),
-        ["save-loop", var root, var bytes] => Modes.SaveLoop(root, int.Parse(bytes, CultureInfo.InvariantCulture)),
+        ["save-loop", var root, var bytes, .. var flags] => Modes.SaveLoop(root, int.Parse(bytes, CultureInfo.InvariantCulture), flags),
         ["save-once", var root, var step] => Modes.SaveOnce(root, long.Parse(step, CultureInfo.InvariantCulture)),
         ["save-once", var root, var step, var count] => Modes.SaveOnce(root, long.Parse(step, CultureInfo.InvariantCulture), int.Parse(count, CultureInfo.InvariantCulture)),
         ["check", var root] => Modes.Check(root),
@@ -42,7 +42,7 @@ catch (Exception ex)
 static int Usage()
 {
     Console.Error.WriteLine(
-        "usage: Checkpointing.TestChild save-loop ROOT [payloadBytes] | save-once ROOT STEP [COUNT] | save-failing ROOT N | session ROOT [--read-only] | journal-commit ROOT [padBytes] | journal-check ROOT | check ROOT | " +
+        "usage: Checkpointing.TestChild save-loop ROOT [payloadBytes [--no-dir-fsync]] | save-once ROOT STEP [COUNT] | save-failing ROOT N | session ROOT [--read-only] | journal-commit ROOT [padBytes] | journal-check ROOT | check ROOT | " +
         "lock-hold ROOT | lock-try ROOT [--go] | flush-true PATH | bg-save-loop ROOT MIB | " +
         "fence-writer ROOT [--take-over] | fence-loop ROOT | publish-race DIR | " +
         "train ROOT UNITS [--seed S] [--unit-ms M] [--save-every K] [--mode finish|abandon] [--fail-at U] [--slow-final-save]");
