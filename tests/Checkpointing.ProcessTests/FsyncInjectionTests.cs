@@ -113,7 +113,7 @@ public sealed partial class FsyncInjectionTests(ITestOutputHelper output)
     }
 
     private static List<FsyncCall> ParseFsyncs(string log) =>
-        File.ReadLines(log)
+        StraceLog.Lines(log)
             .Select(line => FsyncLine().Match(line))
             .Where(m => m.Success)
             .Select(m => new FsyncCall(int.Parse(m.Groups["tid"].ValueSpan, CultureInfo.InvariantCulture), m.Groups["path"].Value, m.Groups["rest"].Value.Contains("(INJECTED)", StringComparison.Ordinal)))

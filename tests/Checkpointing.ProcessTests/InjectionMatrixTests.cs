@@ -271,9 +271,9 @@ public sealed partial class InjectionMatrixTests(ITestOutputHelper output)
         return ChildProcess.Start(strace, args);
     }
 
-    /// <summary>The completed calls of a strace log (split <c>unfinished</c>/<c>resumed</c> pairs are ignored).</summary>
+    /// <summary>The calls of a strace log (a call split by another thread's is joined back).</summary>
     private static List<Call> ParseCalls(string log) =>
-        File.ReadLines(log)
+        StraceLog.Lines(log)
             .Select(line => CallLine().Match(line))
             .Where(m => m.Success)
             .Select(m => new Call(

@@ -61,7 +61,7 @@ public sealed class JournalInjectionTests(ITestOutputHelper output)
             Assert.Contains("Records committed earlier are kept", report, StringComparison.Ordinal);
         }
 
-        var calls = File.ReadAllLines(log).Where(l => l.Contains(Segment, StringComparison.Ordinal) && l.Contains('(')).ToList();
+        var calls = StraceLog.Lines(log).Where(l => l.Contains(Segment, StringComparison.Ordinal) && l.Contains('(')).ToList();
         output.WriteLine(string.Join(Environment.NewLine, calls));
         var injectedAt = calls.FindIndex(l => l.Contains("(INJECTED)", StringComparison.Ordinal));
         Assert.True(injectedAt >= 0 && calls.Count(l => l.Contains("(INJECTED)", StringComparison.Ordinal)) == 1, "strace should have injected exactly one failure");
