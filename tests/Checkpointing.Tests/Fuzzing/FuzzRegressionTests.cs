@@ -35,7 +35,31 @@ public sealed class FuzzRegressionTests
     [MemberData(nameof(Inputs))]
     public void Replay_SeedOrFormerFailure_OnlyDocumentedExceptions(string target, string file)
     {
-        FuzzTargets.Run(target, File.ReadAllBytes(Path.Combine(Root, file)));
+        var input = File.ReadAllBytes(Path.Combine(Root, file));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        FuzzTargets.Run(target, input);
+
+        // The fuzzer's limit is 1 s per input; a test run on a busy machine gets more room.
+        Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void Scan_PlausibleHeaderEvery16BytesOf8MiB_StaysLinear()
+    {
+        // Found as quadratic-tail-scan.log (64 KiB, 68 MB allocated): each fake header made the search for a valid
+        // record after the damage read and hash half the file. At 8 MiB that was about 10^12 bytes of hashing.
+        var segment = new byte[8 << 20];
+        Checkpointing.RecordLog.AppendOnlyLog.FileMagic.CopyTo(segment);
+        segment[8] = 1;
+        for (var p = 16; p + 16 <= segment.Length / 2; p += 16)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(segment.AsSpan(p), (uint)(segment.Length / 2));
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(segment.AsSpan(p + 8), 1);
+        }
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        FuzzTargets.Run(FuzzTargets.Journal, segment);
+        Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
     }
 
     [Theory]
