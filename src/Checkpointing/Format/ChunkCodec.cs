@@ -15,6 +15,9 @@ internal static class ChunkCodec
 
     private const int ZstdLevel = 1;
 
+    /// <summary>Deflate's largest expansion: a 258-byte match in about 2 bits, so just over 1032 to 1.</summary>
+    private const int MaxDeflateRatio = 1033;
+
     [ThreadStatic]
     private static Compressor? t_compressor;
 
@@ -128,16 +131,120 @@ internal static class ChunkCodec
                     throw new InvalidDataException($"the zstd frame declares {declared} bytes but the chunk header declares {rawLength}");
                 }
 
+                // The frame's content size is one field; its blocks bound what it can really hold.
+                var bound = ZstdOutputBound(stored);
+                if (bound < 0)
+                {
+                    throw new InvalidDataException("the zstd frame is malformed or truncated");
+                }
+
+                if (rawLength > bound)
+                {
+                    throw new InvalidDataException($"the zstd blocks can hold at most {bound} bytes, not the {rawLength} the chunk declares");
+                }
+
                 break;
             case Gzip:
-                // RFC 1952: a gzip member ends with ISIZE, the input size modulo 2^32.
+                // RFC 1952: a gzip member ends with ISIZE, the input size modulo 2^32; deflate cannot expand
+                // more than about 1032 to 1, so a short member cannot hold a large chunk whatever ISIZE says.
                 if (stored.Length < 18 || BinaryPrimitives.ReadUInt32LittleEndian(stored[^4..]) != (uint)rawLength)
                 {
                     throw new InvalidDataException($"the gzip trailer does not declare the chunk's {rawLength} bytes");
                 }
 
+                if (rawLength > (long)stored.Length * MaxDeflateRatio)
+                {
+                    throw new InvalidDataException($"a {stored.Length}-byte gzip member cannot hold the {rawLength} bytes it declares");
+                }
+
                 break;
         }
+    }
+
+    /// <summary>
+    /// The most bytes the zstd frames in <paramref name="stored"/> can decompress to, summed from their block headers
+    /// (RFC 8878: a raw or RLE block holds its declared size, a compressed block at most 128 KiB); -1 when the frames
+    /// are malformed or truncated. Walks headers only: no decompression, no allocation.
+    /// </summary>
+    internal static long ZstdOutputBound(ReadOnlySpan<byte> stored)
+    {
+        const uint FrameMagic = 0xFD2FB528;
+        const int MaxBlockSize = 128 << 10;
+        long total = 0;
+        var p = 0;
+        while (p < stored.Length)
+        {
+            if (stored.Length - p < 5)
+            {
+                return -1;
+            }
+
+            var magic = BinaryPrimitives.ReadUInt32LittleEndian(stored[p..]);
+            if ((magic & 0xFFFFFFF0) == 0x184D2A50)
+            {
+                // A skippable frame: magic, 4-byte size, that many bytes.
+                if (stored.Length - p < 8 || BinaryPrimitives.ReadUInt32LittleEndian(stored[(p + 4)..]) > (uint)(stored.Length - p - 8))
+                {
+                    return -1;
+                }
+
+                p += 8 + (int)BinaryPrimitives.ReadUInt32LittleEndian(stored[(p + 4)..]);
+                continue;
+            }
+
+            if (magic != FrameMagic)
+            {
+                return -1;
+            }
+
+            var descriptor = stored[p + 4];
+            var singleSegment = (descriptor & 0x20) != 0;
+            p += 5 + (singleSegment ? 0 : 1) + (descriptor & 3) switch { 0 => 0, 1 => 1, 2 => 2, _ => 4 }
+                + (descriptor >> 6) switch { 0 => singleSegment ? 1 : 0, 1 => 2, 2 => 4, _ => 8 };
+            bool last;
+            do
+            {
+                if (stored.Length - p < 3)
+                {
+                    return -1;
+                }
+
+                var header = stored[p] | (stored[p + 1] << 8) | (stored[p + 2] << 16);
+                p += 3;
+                last = (header & 1) != 0;
+                var size = header >> 3;
+                switch ((header >> 1) & 3)
+                {
+                    case 0 when size <= stored.Length - p:
+                        p += size;
+                        total += size;
+                        break;
+                    case 1 when p < stored.Length:
+                        p += 1;
+                        total += size;
+                        break;
+                    case 2 when size <= stored.Length - p:
+                        p += size;
+                        total += MaxBlockSize;
+                        break;
+                    default:
+                        return -1;
+                }
+            }
+            while (!last);
+
+            if ((descriptor & 0x04) != 0)
+            {
+                if (stored.Length - p < 4)
+                {
+                    return -1;
+                }
+
+                p += 4;
+            }
+        }
+
+        return total;
     }
 
     /// <summary>Decompresses into exactly <paramref name="destination"/>; any other size is corruption.</summary>

@@ -79,11 +79,13 @@ internal sealed class SegmentCursor : IDisposable
 
     /// <summary>
     /// True when a verifiable record with a sequence number of at least <paramref name="minSequence"/> starts anywhere
-    /// at or after <paramref name="from"/>: then the bytes there are damage, not just a torn end.
+    /// at or after <paramref name="from"/>: then the bytes there are damage, not just a torn end. Also true when the
+    /// search exceeds <see cref="RecordFraming.SearchBudget"/> (hostile bytes), which keeps the tail as damage.
     /// </summary>
     public bool HasValidRecordAfter(long from, long minSequence)
     {
         var maxSequence = minSequence + (_length - from);
+        var budget = RecordFraming.SearchBudget(_length - from);
         for (var p = from; p + RecordFraming.Overhead <= _length; p++)
         {
             if (!Ensure(p, RecordFraming.HeaderSize))
@@ -97,8 +99,14 @@ internal sealed class SegmentCursor : IDisposable
                 continue;
             }
 
-            var record = new byte[RecordFraming.Overhead + payloadLength];
-            if (Read(p, record) == record.Length && RecordFraming.ChecksumMatches(record))
+            var total = RecordFraming.Overhead + payloadLength;
+            budget -= total;
+            if (budget < 0)
+            {
+                return true;
+            }
+
+            if (Ensure(p, total) && RecordFraming.ChecksumMatches(_window.AsSpan((int)(p - _windowStart), total)))
             {
                 return true;
             }

@@ -267,12 +267,14 @@ internal sealed class AppendOnlyLog : IDisposable
 
     /// <summary>
     /// True when a verifiable record with a later sequence number starts anywhere after the damage:
-    /// then the tail is not just a torn write, and its bytes are kept aside before the cut.
+    /// then the tail is not just a torn write, and its bytes are kept aside before the cut. Also true when the search
+    /// exceeds <see cref="RecordFraming.SearchBudget"/> (hostile bytes), which keeps the tail as damage.
     /// </summary>
     private static bool HasValidRecordAfter(IReadableFile file, string path, long damagedAt, long expected)
     {
         var length = file.Length;
         var tail = new byte[length - damagedAt];
+        var budget = RecordFraming.SearchBudget(tail.Length);
         Guard("read", path, () => file.ReadAt(damagedAt, tail));
         for (var i = 0; i + RecordOverhead <= tail.Length; i++)
         {
@@ -288,7 +290,8 @@ internal sealed class AppendOnlyLog : IDisposable
             }
 
             var hashed = RecordHeaderSize + (int)payloadLength;
-            if (BinaryPrimitives.ReadUInt64LittleEndian(span[hashed..]) == XxHash3.HashToUInt64(span[..hashed]))
+            budget -= hashed;
+            if (budget < 0 || BinaryPrimitives.ReadUInt64LittleEndian(span[hashed..]) == XxHash3.HashToUInt64(span[..hashed]))
             {
                 return true;
             }

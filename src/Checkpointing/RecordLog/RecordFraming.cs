@@ -13,6 +13,13 @@ internal static class RecordFraming
     public const int Overhead = AppendOnlyLog.RecordOverhead;
     public const int MaxPayloadLength = AppendOnlyLog.MaxPayloadLength;
 
+    /// <summary>
+    /// How many bytes a search for a verifiable record after damage may hash before it stops and answers that one
+    /// may follow (so the tail is kept aside as damage, never cut as a torn write): twice the tail plus one largest
+    /// record. Without it, hostile bytes with a plausible header every few bytes make the search quadratic.
+    /// </summary>
+    public static long SearchBudget(long tailLength) => 2 * tailLength + MaxPayloadLength + Overhead;
+
     /// <summary>Writes one record into <paramref name="destination"/>, which must be exactly <see cref="Overhead"/> + payload length bytes.</summary>
     public static void Write(Span<byte> destination, long sequence, ReadOnlySpan<byte> payload)
     {
