@@ -55,7 +55,7 @@ internal sealed class FuzzFileSystem(string path, byte[] bytes) : IFileSystem
 
     public void SyncDirectory(string p) => throw Unexpected(nameof(SyncDirectory));
 
-    public IDisposable? TryLock(string p, string holderDescription, out string? currentHolder) => throw Unexpected(nameof(TryLock));
+    public IFileLock? TryLock(string p, Func<string, string> record, out string? currentHolder) => throw Unexpected(nameof(TryLock));
 
     private static FuzzInvariantException Unexpected(string operation) => new($"a read-only scan called {operation}");
 }
