@@ -566,10 +566,24 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         return oldest;
     }
 
-    /// <summary>Marks this manager's journal as open; false when one already is (one journal per run and process).</summary>
+    /// <summary>The run's writer record (its fences); an empty one, with a warning, when writer.lock cannot be read.</summary>
+    private WriterRecord ReadWriterRecord()
+    {
+        try
+        {
+            return _store.ReadWriterRecord();
+        }
+        catch (CheckpointStorageException ex)
+        {
+            Log.WriterRecordUnreadable(_logger, ex, RunDirectory);
+            return WriterRecord.Parse(null);
+        }
+    }
+
     /// <summary>Throws <see cref="CheckpointFencedException"/> when another process took this run's writer lock over.</summary>
     internal void ThrowIfFenced() => _writerLock?.ThrowIfFenced();
 
+    /// <summary>Marks this manager's journal as open; false when one already is (one journal per run and process).</summary>
     internal bool TryClaimJournal() => Interlocked.CompareExchange(ref _journalOpen, 1, 0) == 0;
 
     internal void ReleaseJournal() => Volatile.Write(ref _journalOpen, 0);
@@ -584,6 +598,11 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         if (o.ReadOnly && o.TakeOverLock)
         {
             throw new ArgumentException("CheckpointOptions.ReadOnly and TakeOverLock are both set; a read-only manager takes no lock. Set one of them.", "options");
+        }
+
+        if (o.TakeOverLock && !OperatingSystem.IsLinux())
+        {
+            throw new ArgumentException("CheckpointOptions.TakeOverLock is supported on Linux only (it needs a lock file that can be replaced under its holder and statx to notice it).", "options");
         }
 
         if (o.KeepLastN is < 1)
@@ -931,6 +950,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     private (CheckpointMetadata Metadata, ReadOnlyMemory<byte> State, ReadOnlyMemory<byte>? Extra, IReadOnlyList<SkippedCheckpoint> Skipped)? FindNewestValid(bool readState, bool snapshotsOnly, string? extraSection)
     {
         var damaged = new List<(string FileName, string Reason)>();
+        var superseded = new List<(string FileName, string Reason)>();
         WriterRecord? writers = null;
         foreach (var (name, length) in ListNames().OrderByDescending(n => n.Name))
         {
@@ -942,10 +962,11 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
                 }
 
                 var (manifest, state, storedLength) = ReadVerified(name, length, readState);
-                writers ??= _store.ReadWriterRecord();
+                writers ??= ReadWriterRecord();
                 if (writers.Excludes(manifest.WriterGeneration, manifest.Step))
                 {
-                    damaged.Add((name.FileName, $"published late by writer generation {manifest.WriterGeneration?.ToString(CultureInfo.InvariantCulture) ?? "(unrecorded)"}, " +
+                    // Not damage: a valid file that must not count, as if it were not there.
+                    superseded.Add((name.FileName, $"published late by writer generation {manifest.WriterGeneration?.ToString(CultureInfo.InvariantCulture) ?? "(unrecorded)"}, " +
                         "after another process had taken the run over (a fenced writer's save); never taken for the latest"));
                     continue;
                 }
@@ -959,7 +980,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
 
                 // Quarantine only once a valid checkpoint takes their place: when nothing is valid,
                 // the files stay put so the next start fails loudly instead of silently starting over.
-                var skipped = damaged.Select(d => Skip(d.FileName, d.Reason, quarantine: true)).ToList();
+                var skipped = superseded.Concat(damaged).Select(d => Skip(d.FileName, d.Reason, quarantine: true)).ToList();
                 if (skipped.Count > 0)
                 {
                     Log.FellBack(_logger, metadata.Id, metadata.Step, skipped.Count);

@@ -38,6 +38,9 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Error, "A background save of step {Step} failed and was not reported before Dispose; earlier checkpoints are intact")]
     public static partial void BackgroundSaveFailedAtDispose(ILogger logger, Exception exception, long step);
 
+    [LoggerMessage(12, LogLevel.Warning, "Could not read the run's writer record in {Directory}; checkpoints published late by a fenced writer cannot be told apart until it is readable")]
+    public static partial void WriterRecordUnreadable(ILogger logger, Exception exception, string directory);
+
     [LoggerMessage(150, LogLevel.Warning, "Interrupt received ({Signal}); stop requested (mode {Mode})")]
     public static partial void InterruptReceived(ILogger logger, string signal, string mode);
 

@@ -193,6 +193,8 @@ public sealed class Journal : IDisposable, IAsyncDisposable
                 return false;
             }
 
+            manager.ThrowIfFenced();
+
             foreach (var file in SegmentFile.Guard("list the journal", directory, () => fs.ListFiles(directory)))
             {
                 var path = Path.Combine(directory, file.Name);
@@ -420,6 +422,7 @@ public sealed class Journal : IDisposable, IAsyncDisposable
             var deleted = 0;
             try
             {
+                _manager.ThrowIfFenced();
                 while (_segments.Count > 1 && _segments[1] - 1 <= sequence)
                 {
                     var path = SegmentPath(_segments[0]);
@@ -868,6 +871,9 @@ public sealed class Journal : IDisposable, IAsyncDisposable
         {
             Run("fdatasync", () => _active!.SyncData());
             _activeDirty = false;
+
+            // Taken over while writing: these records may sit in the new owner's segment; do not report them committed.
+            _manager.ThrowIfFenced();
         }
 
         Volatile.Write(ref _committedSequence, _writtenSequence);
@@ -922,6 +928,7 @@ public sealed class Journal : IDisposable, IAsyncDisposable
             Volatile.Write(ref _committedSequence, _writtenSequence);
         }
 
+        _manager.ThrowIfFenced();
         SegmentFile.Create(_fs, Directory, first);
         var path = SegmentPath(first);
         var next = _fs.OpenAppend(path);

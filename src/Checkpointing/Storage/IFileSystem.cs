@@ -99,6 +99,9 @@ internal interface IFileLock : IDisposable
 
     /// <summary>The record in the file at the lock's path now (the current holder's, after a takeover).</summary>
     string ReadCurrentRecord();
+
+    /// <summary>Replaces the record in the locked file, durably.</summary>
+    void Rewrite(string record);
 }
 
 /// <summary>

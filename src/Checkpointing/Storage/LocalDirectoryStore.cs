@@ -269,22 +269,47 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
     /// </summary>
     private HeldWriterLock TakeOver(string path)
     {
-        var fencedAtStep = 0L;
-        foreach (var entry in ListCheckpointFiles())
-        {
-            if (CheckpointFileName.TryParse(entry.Name, out var name) && name is not null && name.Step > fencedAtStep)
-            {
-                fencedAtStep = name.Step;
-            }
-        }
-
+        var fencedAtStep = HighestPublishedStep();
         WriterRecord? successor = null;
         var handle = Guard("take over the lock", path, () => _fs.TakeOverLock(path, previous =>
         {
             successor = WriterRecord.Parse(previous).Successor(Environment.ProcessId, Environment.MachineName, fencedAtStep);
             return successor.Format(DateTimeOffset.UtcNow);
         }));
+
+        try
+        {
+            // The old holder owned the run until the new lock file was in place, and may have published up to
+            // then: the fence covers what is there now. Only what it publishes after this is late.
+            var publishedBeforeSwap = HighestPublishedStep();
+            if (publishedBeforeSwap > fencedAtStep)
+            {
+                successor = successor!.WithLastFenceAt(publishedBeforeSwap);
+                var record = successor.Format(DateTimeOffset.UtcNow);
+                Guard("write the writer record", path, () => handle.Rewrite(record));
+            }
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+
         return Hold(handle, successor!);
+    }
+
+    private long HighestPublishedStep()
+    {
+        var highest = 0L;
+        foreach (var entry in ListCheckpointFiles())
+        {
+            if (CheckpointFileName.TryParse(entry.Name, out var name) && name is not null && name.Step > highest)
+            {
+                highest = name.Step;
+            }
+        }
+
+        return highest;
     }
 
     private HeldWriterLock Hold(IFileLock handle, WriterRecord record)
@@ -303,15 +328,19 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
     }
 
     /// <summary>Throws <see cref="CheckpointFencedException"/> when the writer lock this store holds was taken over.</summary>
-    private void ThrowIfFenced()
+    private void ThrowIfFenced(bool whilePublishing = false)
     {
-        if (Volatile.Read(ref _writerLock) is { } held && !held.IsStillAtPath())
+        if (Volatile.Read(ref _writerLock) is { } held && !Guard("check the writer lock", Directory, held.IsStillAtPath))
         {
             var current = WriterRecord.Parse(held.ReadCurrentRecord());
             throw new CheckpointFencedException(
                 $"This writer (generation {held.Generation}) no longer owns the run at '{Directory}': " +
                 $"{(current.ProcessId is null ? "another process" : $"process {current.ProcessId} on host '{current.Host}'")} took its lock over " +
-                $"(generation {current.Generation}). Nothing was published by this save. Stop this process: the new owner carries the run on.",
+                $"(generation {current.Generation}). " +
+                (whilePublishing
+                    ? "It did so while this save was being published: the file was written, and is either the new owner's to use or skipped as published late. "
+                    : "Nothing was published or deleted by this operation. ") +
+                "Stop this process: the new owner carries the run on.",
                 held.Generation,
                 current.Generation,
                 current.ProcessId,
@@ -488,7 +517,7 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
             }
 
             // Last moment before the file becomes visible: a writer whose run was taken over publishes nothing.
-            Guard("check the writer lock", store.Directory, store.ThrowIfFenced);
+            store.ThrowIfFenced();
 
             Close();
             if (!ReferenceEquals(tempPath, finalPath))
@@ -508,6 +537,10 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
                 TryDelete(finalPath);
                 throw StorageError("fsync the directory after publishing", store.Directory, ex);
             }
+
+            // Taken over while publishing: the new owner may have found this file (then it is the run's) or
+            // not (then readers skip it as published late). Either way this writer must not go on as if it owned the run.
+            store.ThrowIfFenced(whilePublishing: true);
         }
 
         public void Dispose()

@@ -222,16 +222,16 @@ internal sealed class PosixFileSystem : IFileSystem
             }
 
             var held = new FdLock(fd, path);
-            if (!held.IsStillAtPath())
-            {
-                // A takeover put a new file at the path between our open and our flock: the lock we got is
-                // on the old one, which guards nothing any more. Try again on the file that is there now.
-                held.Dispose();
-                continue;
-            }
-
             try
             {
+                if (!held.IsStillAtPath())
+                {
+                    // A takeover put a new file at the path between our open and our flock: the lock we got is
+                    // on the old one, which guards nothing any more. Try again on the file that is there now.
+                    held.Dispose();
+                    continue;
+                }
+
                 // Durable: the record carries the generation and the fences, which must never go backwards.
                 held.Write(record(ReadAll(fd)), sync: true);
             }
@@ -430,6 +430,13 @@ internal sealed class PosixFileSystem : IFileSystem
             return new StreamReader(stream, Encoding.UTF8, leaveOpen: true).ReadToEnd();
         }
 
+        public void Rewrite(string record)
+        {
+            stream.SetLength(0);
+            stream.Write(Encoding.UTF8.GetBytes(record));
+            stream.Flush(flushToDisk: true);
+        }
+
         public void Dispose() => stream.Dispose();
 
         public override string ToString() => path;
@@ -575,10 +582,11 @@ internal sealed class PosixFileSystem : IFileSystem
 
         public bool IsStillAtPath()
         {
+            // Released (a check racing Dispose): not a takeover; the caller's own disposed checks report that.
             var fd = Volatile.Read(ref _fd);
             if (fd < 0 || !OperatingSystem.IsLinux())
             {
-                return fd >= 0;
+                return true;
             }
 
             unsafe
@@ -586,19 +594,26 @@ internal sealed class PosixFileSystem : IFileSystem
                 var buffer = stackalloc byte[Libc.StatxBufferSize];
                 if (Libc.Statx(fd, string.Empty, Libc.AT_EMPTY_PATH, Libc.STATX_INO, buffer) != 0)
                 {
-                    throw Failure("stat lock file", path, Libc.LastErrno);
+                    return CannotTell("stat lock file", Libc.LastErrno);
                 }
 
                 var mine = *(ulong*)(buffer + Libc.StatxInodeOffset);
                 if (Libc.Statx(Libc.AT_FDCWD, path, 0, Libc.STATX_INO, buffer) != 0)
                 {
                     var errno = Libc.LastErrno;
-                    return errno == Errno.ENOENT ? false : throw Failure("stat lock file", path, errno);
+                    return errno != Errno.ENOENT && CannotTell("stat lock file", errno);
                 }
 
                 return *(ulong*)(buffer + Libc.StatxInodeOffset) == mine;
             }
         }
+
+        public void Rewrite(string record) => Write(record, sync: true);
+
+        // statx refused by a sandbox (seccomp: EPERM, ENOSYS) cannot tell a takeover: take the lock as held, as
+        // before fencing existed. Any other failure is the disk's, reported as such.
+        private bool CannotTell(string operation, int errno) =>
+            errno is Errno.EPERM or Errno.ENOSYS ? true : throw Failure(operation, path, errno);
 
         public string ReadCurrentRecord() => Instance.ReadLockRecord(path);
 
@@ -610,7 +625,9 @@ internal sealed class PosixFileSystem : IFileSystem
             {
                 fixed (byte* p = bytes)
                 {
-                    if (Libc.Ftruncate(_fd, 0) != 0 || Libc.Pwrite(_fd, p, (nuint)bytes.Length, 0) < 0 || (sync && Libc.Fdatasync(_fd) != 0))
+                    // Over the old record, then cut to length: a write that fails or is cut short leaves the old
+                    // record (or the new one followed by old lines, which Parse reads to the higher generation), never an empty file.
+                    if (Libc.Pwrite(_fd, p, (nuint)bytes.Length, 0) != bytes.Length || Libc.Ftruncate(_fd, bytes.Length) != 0 || (sync && Libc.Fdatasync(_fd) != 0))
                     {
                         throw Failure("write lock file", path, Libc.LastErrno);
                     }

@@ -34,9 +34,10 @@ internal sealed record WriterRecord(int? ProcessId, string? Host, long Generatio
             }
             else if (line.StartsWith("generation=", StringComparison.Ordinal) && long.TryParse(line.AsSpan(11), NumberStyles.None, CultureInfo.InvariantCulture, out var g))
             {
-                generation = g;
+                // The highest: a rewrite cut short (new record over a longer old one) leaves old lines behind it.
+                generation = Math.Max(generation, g);
             }
-            else if (line.StartsWith("fence=", StringComparison.Ordinal) && WriterFence.TryParse(line.AsSpan(6), out var fence))
+            else if (line.StartsWith("fence=", StringComparison.Ordinal) && WriterFence.TryParse(line.AsSpan(6), out var fence) && !fences.Contains(fence))
             {
                 fences.Add(fence);
             }
@@ -44,6 +45,10 @@ internal sealed record WriterRecord(int? ProcessId, string? Host, long Generatio
 
         return new WriterRecord(pid, host, generation, fences);
     }
+
+    /// <summary>This record with its takeover fence (the last one) raised to <paramref name="step"/>: what was published before the takeover took effect.</summary>
+    public WriterRecord WithLastFenceAt(long step) =>
+        this with { Fences = [.. Fences.Take(Fences.Count - 1), Fences[^1] with { Step = Math.Max(Fences[^1].Step, step) }] };
 
     /// <summary>The record of the next writer after this one; with <paramref name="fencedAtStep"/>, one that takes the run over from this one.</summary>
     public WriterRecord Successor(int processId, string host, long? fencedAtStep)

@@ -583,6 +583,15 @@ internal sealed class SimulatedFileSystem : IFileSystem
             }
         }
 
+        public void Rewrite(string record)
+        {
+            lock (fs._gate)
+            {
+                file.Truncate();
+                file.Append(Encoding.UTF8.GetBytes(record));
+            }
+        }
+
         public void Dispose()
         {
             lock (fs._gate)

@@ -1,5 +1,6 @@
 using Checkpointing.Journaling;
 using Checkpointing.Storage;
+using Checkpointing.Tests.Background;
 using Checkpointing.Tests.Manager;
 
 namespace Checkpointing.Tests.Fencing;
@@ -152,6 +153,42 @@ public sealed class TakeoverTests : IDisposable
         using var next = Open();
         Assert.Equal(new Payload(4, "b"), next.LoadLatest<Payload>()!.State);
         Assert.Equal(3, next.Save(new Payload(5, "c"), step: 5).WriterGeneration);
+    }
+
+    [Fact]
+    public async Task Save_TakenOverWhilePublishing_FailsFencedAndTheFileIsTheNewOwnersToUse()
+    {
+        var fs = new HeldFileSystem();
+        using var a = new CheckpointManager(Type, Run, _root.Options(o => o.KeepLastN = null), fs, LocalStoreFaults.None);
+        a.Save(new Payload(1, "a"), step: 1);
+        var directorySync = fs.HoldNextDirectorySync();
+        var saving = Task.Run(() => a.Save(new Payload(2, "a"), step: 2));
+        directorySync.WaitUntilHeld();
+
+        using var b = Open(takeOver: true);
+        directorySync.Release();
+        var ex = await Assert.ThrowsAsync<CheckpointFencedException>(() => saving);
+
+        Assert.Contains("while this save was being published", ex.Message, StringComparison.Ordinal);
+        var latest = b.LoadLatest<Payload>()!;
+        Assert.Equal(new Payload(2, "a"), latest.State);
+        Assert.Empty(latest.Skipped);
+    }
+
+    [Fact]
+    public void LoadLatest_OnlyALatePublishOfTheFencedWriter_IsAFreshStartNotCorruption()
+    {
+        using var a = Open();
+        using var b = Open(takeOver: true);
+        using var elsewhere = new TempRoot();
+        using (var late = new CheckpointManager(Type, Run, elsewhere.Options()))
+        {
+            var meta = late.Save(new Payload(5, "a-late"), step: 5);
+            File.Copy(Path.Combine(elsewhere.RunDirectory(Type, Run), meta.Id + ".ckpt"), Path.Combine(_root.RunDirectory(Type, Run), meta.Id + ".ckpt"));
+        }
+
+        Assert.Null(b.LoadLatest<Payload>());
+        Assert.Single(b.List());
     }
 
     [Fact]

@@ -31,6 +31,27 @@ public sealed class WriterRecordTests
     }
 
     [Fact]
+    public void Parse_ANewRecordOverALongerOldOne_TakesTheHigherGenerationAndEachFenceOnce()
+    {
+        // What a rewrite cut short between its write and its truncate leaves: the new record, then the old one's tail.
+        var text = "pid=2\nhost=b\ngeneration=8\nfence=3:40\n" + "fence=3:40\ngeneration=7\nfence=2:10\n";
+
+        var record = WriterRecord.Parse(text);
+
+        Assert.Equal(8, record.Generation);
+        Assert.Equal([new WriterFence(3, 40), new WriterFence(2, 10)], record.Fences);
+    }
+
+    [Fact]
+    public void WithLastFenceAt_RaisesOnlyTheTakeoversFenceAndNeverLowersIt()
+    {
+        var record = WriterRecord.Parse("generation=5\nfence=2:10\nfence=4:100\n");
+
+        Assert.Equal([new WriterFence(2, 10), new WriterFence(4, 130)], record.WithLastFenceAt(130).Fences);
+        Assert.Equal([new WriterFence(2, 10), new WriterFence(4, 100)], record.WithLastFenceAt(90).Fences);
+    }
+
+    [Fact]
     public void Successor_WithoutTakeover_HasTheNextGenerationAndTheSameFences()
     {
         var first = WriterRecord.Parse("generation=6\nfence=2:40\n");
