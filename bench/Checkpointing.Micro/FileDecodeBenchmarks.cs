@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Checkpointing.Format;
+using Checkpointing.Testing;
 
 namespace Checkpointing.Micro;
 

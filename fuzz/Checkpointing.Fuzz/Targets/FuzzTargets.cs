@@ -1,6 +1,7 @@
 using Checkpointing.Format;
 using Checkpointing.Journaling;
 using Checkpointing.RecordLog;
+using Checkpointing.Testing;
 
 namespace Checkpointing.Fuzz;
 
@@ -67,7 +68,7 @@ internal static class FuzzTargets
         long produced = 0;
         try
         {
-            var file = new FuzzFile(input);
+            var file = new MemoryReadableFile(input);
             var manifest = CheckpointFileReader.ReadManifest(file, path);
             produced += CheckpointFileReader.ReadSection(file, manifest, FormatConstants.StateSectionName, path).Length;
             for (var i = 0; i < manifest.Sections.Count; i++)
@@ -79,7 +80,7 @@ internal static class FuzzTargets
             }
 
             CheckpointFileReader.VerifyAll(file, manifest, path);
-            var access = new SectionFileAccess(() => new FuzzFile(input), path, manifest.CheckpointId, manifest.PayloadChecksum);
+            var access = new SectionFileAccess(() => new MemoryReadableFile(input), path, manifest.CheckpointId, manifest.PayloadChecksum);
             foreach (var entry in manifest.Sections.Where(s => s.Kind == "binary"))
             {
                 var section = new BinarySection(entry.Name, entry.ElementType ?? "bytes", entry.RawLength, entry.StoredLength, access);
@@ -143,7 +144,7 @@ internal static class FuzzTargets
 
         long produced = 0;
         var expected = first;
-        using var cursor = new SegmentCursor(new FuzzFile(input), path, first);
+        using var cursor = new SegmentCursor(new MemoryReadableFile(input), path, first);
         while (cursor.MoveNext())
         {
             if (cursor.Sequence != expected++ || cursor.Payload.Length > AppendOnlyLog.MaxPayloadLength || cursor.Offset > scan.ValidLength)

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Checkpointing.Format;
 using Checkpointing.Storage;
+using Checkpointing.Testing;
 using Checkpointing.Tests.Format;
 using Checkpointing.Tests.Manager;
 using Xunit.Abstractions;

@@ -3,6 +3,7 @@ using System.IO.Hashing;
 using System.Text.Json;
 using Checkpointing.Format;
 using Checkpointing.Storage;
+using Checkpointing.Testing;
 
 namespace Checkpointing.Tests.Format;
 

@@ -1,4 +1,5 @@
 using Checkpointing.Format;
+using Checkpointing.Testing;
 using CsCheck;
 
 namespace Checkpointing.Tests.Format;

@@ -1,41 +1,12 @@
 using Checkpointing.Storage;
+using Checkpointing.Testing;
 
 namespace Checkpointing.Fuzz;
-
-/// <summary>
-/// The fuzz input as a read-only file. A read at a negative offset is a reader bug (a real pread would fail with
-/// EINVAL and be reported as a storage error, hiding it), so it throws an exception no reader documents.
-/// </summary>
-internal sealed class FuzzFile(byte[] bytes) : IReadableFile
-{
-    public long Length => bytes.Length;
-
-    public int ReadAt(long offset, Span<byte> buffer)
-    {
-        if (offset < 0)
-        {
-            throw new FuzzInvariantException($"the reader read at negative offset {offset}");
-        }
-
-        if (offset >= bytes.Length)
-        {
-            return 0;
-        }
-
-        var n = (int)Math.Min(buffer.Length, bytes.Length - offset);
-        bytes.AsSpan((int)offset, n).CopyTo(buffer);
-        return n;
-    }
-
-    public void Dispose()
-    {
-    }
-}
 
 /// <summary>A file system holding one read-only file: what <c>SegmentFile.Scan</c> needs, and nothing else.</summary>
 internal sealed class FuzzFileSystem(string path, byte[] bytes) : IFileSystem
 {
-    public IReadableFile OpenRead(string p) => p == path ? new FuzzFile(bytes) : throw new FuzzInvariantException($"the reader opened '{p}'");
+    public IReadableFile OpenRead(string p) => p == path ? new MemoryReadableFile(bytes) : throw new FuzzInvariantException($"the reader opened '{p}'");
 
     public bool DirectoryExists(string p) => throw Unexpected(nameof(DirectoryExists));
 

@@ -1,8 +1,12 @@
 using Checkpointing.Storage;
 
-namespace Checkpointing.Micro;
+namespace Checkpointing.Testing;
 
-/// <summary>A readable file over a byte array.</summary>
+/// <summary>
+/// A readable file over a byte array, for the tests, the micro-benchmarks and the fuzz targets (linked into each).
+/// A read at a negative offset throws <see cref="ArgumentOutOfRangeException"/>: a reader bug, which a real pread
+/// would turn into a storage error and hide, and which no reader documents (so the fuzzer counts it as a crash).
+/// </summary>
 internal sealed class MemoryReadableFile(byte[] bytes) : IReadableFile
 {
     public long Length => bytes.Length;
