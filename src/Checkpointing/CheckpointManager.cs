@@ -870,11 +870,10 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         List<(CheckpointFileName Name, long Length)> names;
         try
         {
-            // A writer whose run was taken over since its save was published deletes nothing: the files are the new owner's to keep.
-            _writerLock?.ThrowIfFenced();
+            // No fence check here: the publish just checked it after its directory fsync, and a fenced save never gets here.
             names = IndexedNames();
         }
-        catch (Exception ex) when (ex is CheckpointStorageException or CheckpointFencedException)
+        catch (CheckpointStorageException ex)
         {
             // The save is already durable; retention simply runs again after the next one.
             Log.RetentionFailed(_logger, ex, justWritten.Id);

@@ -580,6 +580,9 @@ internal sealed class PosixFileSystem : IFileSystem
     {
         private int _fd = fd;
 
+        // The locked file's inode never changes: learned once, so that each check is a single statx of the path.
+        private ulong? _inode;
+
         public bool IsStillAtPath()
         {
             // Released (a check racing Dispose): not a takeover; the caller's own disposed checks report that.
@@ -592,12 +595,16 @@ internal sealed class PosixFileSystem : IFileSystem
             unsafe
             {
                 var buffer = stackalloc byte[Libc.StatxBufferSize];
-                if (Libc.Statx(fd, string.Empty, Libc.AT_EMPTY_PATH, Libc.STATX_INO, buffer) != 0)
+                if (_inode is not ulong mine)
                 {
-                    return CannotTell("stat lock file", Libc.LastErrno);
+                    if (Libc.Statx(fd, string.Empty, Libc.AT_EMPTY_PATH, Libc.STATX_INO, buffer) != 0)
+                    {
+                        return CannotTell("stat lock file", Libc.LastErrno);
+                    }
+
+                    _inode = mine = *(ulong*)(buffer + Libc.StatxInodeOffset);
                 }
 
-                var mine = *(ulong*)(buffer + Libc.StatxInodeOffset);
                 if (Libc.Statx(Libc.AT_FDCWD, path, 0, Libc.STATX_INO, buffer) != 0)
                 {
                     var errno = Libc.LastErrno;
