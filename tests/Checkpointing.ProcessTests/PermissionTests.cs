@@ -160,12 +160,17 @@ public sealed class PermissionTests(ITestOutputHelper output)
             Assert.Contains(Path.Combine(locked, "sub"), writer.Opened, StringComparison.Ordinal);
             Assert.Contains("EACCES (permission denied)", writer.Opened, StringComparison.Ordinal);
             Assert.Contains("point RootDirectory at a directory it can write", writer.Opened, StringComparison.Ordinal);
+            Assert.Contains(StorageErrorsNothingCreated, writer.Opened, StringComparison.Ordinal);
+            Assert.DoesNotContain("ReadOnly", writer.Opened, StringComparison.Ordinal);
             Assert.Equal(3, await writer.QuitAsync());
         }
 
         Assert.Empty(Directory.GetFileSystemEntries(locked));
         output.WriteLine($"SCENARIO permissions root-not-creatable ({runner.Description}): writer open failed with EACCES naming the directory it could not create; nothing created");
     }
+
+    /// <summary>What a failed creation of the run directory says it left (StorageErrors.NothingCreated).</summary>
+    private const string StorageErrorsNothingCreated = "Nothing was created.";
 
     private static void Chmod(string path, UnixFileMode mode)
     {

@@ -54,7 +54,7 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
 
     public bool Exists => _fs.DirectoryExists(Directory);
 
-    public void EnsureCreated() => Guard("create the run directory", Directory, () => _fs.CreateDirectoryDurable(Directory));
+    public void EnsureCreated() => StorageErrors.Guard("create the run directory", Directory, () => _fs.CreateDirectoryDurable(Directory), StorageErrors.NothingCreated);
 
     /// <summary>Fails with a storage error naming the directory when this process cannot write in it (permissions, read-only mount).</summary>
     public void EnsureWritable() => Guard("write in the run directory", Directory, () => _fs.CheckWritableDirectory(Directory));

@@ -7,6 +7,7 @@ internal static class StorageErrors
 {
     public const string CheckpointsKept = "Checkpoints saved earlier are untouched.";
     public const string RecordsKept = "Records committed earlier are kept.";
+    public const string NothingCreated = "Nothing was created.";
 
     public static T Guard<T>(string operation, string path, Func<T> action, string consequence = CheckpointsKept)
     {
@@ -37,12 +38,13 @@ internal static class StorageErrors
             _ => (int?)null,
         };
 
-        // Opening read-only helps a writer, not a reader.
+        // Opening read-only helps a writer of an existing run, not a reader, nor a run that does not exist yet.
         var reading = operation == "list" || operation.StartsWith("read", StringComparison.Ordinal);
-        var readOnlyHint = reading ? string.Empty : " To only list and load checkpoints, open the run with CheckpointOptions.ReadOnly = true.";
+        var readOnlyHint = reading || consequence == NothingCreated ? string.Empty : " To only list and load checkpoints, open the run with CheckpointOptions.ReadOnly = true.";
+        var fewerCheckpoints = consequence == CheckpointsKept ? " (or keep fewer checkpoints: KeepLastN, MaxTotalBytes)" : string.Empty;
         var advice = errno switch
         {
-            Errno.ENOSPC or Errno.EDQUOT => " Free some space on that file system (or keep fewer checkpoints: KeepLastN, MaxTotalBytes) and try again.",
+            Errno.ENOSPC or Errno.EDQUOT => $" Free some space on that file system{fewerCheckpoints} and try again.",
             Errno.EACCES or Errno.EPERM when reading => $" Give the user this process runs as{CurrentUser()} read access to it (chown or chmod) and try again.",
             Errno.EACCES or Errno.EPERM =>
                 $" Give the user this process runs as{CurrentUser()} access to it (chown or chmod), or point RootDirectory at a directory it can write." + readOnlyHint,

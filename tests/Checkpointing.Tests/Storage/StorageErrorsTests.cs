@@ -21,6 +21,28 @@ public sealed class StorageErrorsTests
     }
 
     [Fact]
+    public void From_EnospcInTheJournal_DoesNotAdviseKeepingFewerCheckpoints()
+    {
+        var ex = StorageErrors.From("write (journal)", "/data/run/journal/segment_1.log", PosixFileSystem.Failure("write", "/data/run/journal/segment_1.log", Errno.ENOSPC), StorageErrors.RecordsKept);
+
+        Assert.Contains("Free some space on that file system and try again.", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("KeepLastN", ex.Message, StringComparison.Ordinal);
+        Assert.EndsWith(StorageErrors.RecordsKept, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void From_EaccesCreatingTheRunDirectory_SaysNothingWasCreatedAndNoReadOnlyOpen()
+    {
+        var ex = StorageErrors.From("create the run directory", "/data/run", new UnauthorizedAccessException("Access to the path '/data/run' is denied."), StorageErrors.NothingCreated);
+
+        Assert.Equal(Errno.EACCES, ex.Errno);
+        Assert.Contains("(chown or chmod)", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("ReadOnly", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(StorageErrors.CheckpointsKept, ex.Message, StringComparison.Ordinal);
+        Assert.EndsWith(StorageErrors.NothingCreated, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void From_ErofsOnWrite_AdvisesRemountOrReadOnlyOpen()
     {
         var ex = StorageErrors.From("write in the run directory", "/data/run", PosixFileSystem.Failure("open for writing", "/data/run", Errno.EROFS));
