@@ -10,8 +10,8 @@ namespace Checkpointing.Cli.Output;
 /// </summary>
 internal static class CliConsole
 {
-    /// <summary>Width used when standard output is not a terminal, so tables piped to a file or grep are not squeezed to 80 columns.</summary>
-    private const int RedirectedWidth = 200;
+    /// <summary>Width used when standard output is not a terminal, so tables and messages piped to a file or grep are neither squeezed to 80 columns nor wrapped.</summary>
+    private const int RedirectedWidth = 4096;
 
     public static IAnsiConsole Create()
     {

@@ -53,11 +53,21 @@ internal sealed class CheckpointRoot(string directory)
     public CheckpointManager OpenUnchecked(RunReference run) =>
         new(run.ProcessType, run.Name, new CheckpointOptions { RootDirectory = Directory, ReadOnly = true });
 
-    /// <summary>The names of the checkpoint files in a run directory (top level; quarantine and temp files excluded).</summary>
+    /// <summary>The names of the checkpoint files in a run directory (top level; quarantine and temp files excluded), by step, then name.</summary>
     public static IReadOnlyList<string> CheckpointFileNames(string runDirectory) =>
         System.IO.Directory.Exists(runDirectory)
-            ? [.. System.IO.Directory.EnumerateFiles(runDirectory, "*.ckpt").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)]
+            ? [.. System.IO.Directory.EnumerateFiles(runDirectory, "*.ckpt").Select(Path.GetFileName).OfType<string>()
+                .OrderBy(StepOf).ThenBy(name => name, StringComparer.Ordinal)]
             : [];
+
+    /// <summary>The step in <c>checkpoint_step_&lt;step&gt;_…</c>; names of another form sort last.</summary>
+    private static long StepOf(string fileName)
+    {
+        const string prefix = "checkpoint_step_";
+        var digits = fileName.StartsWith(prefix, StringComparison.Ordinal) ? fileName.AsSpan(prefix.Length) : [];
+        var end = digits.IndexOf('_');
+        return end > 0 && long.TryParse(digits[..end], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var step) ? step : long.MaxValue;
+    }
 
     /// <summary>How many files sit in the run's quarantine (the damaged checkpoints; their .reason.txt notes are not counted).</summary>
     public static int QuarantinedCount(string runDirectory)
