@@ -41,5 +41,11 @@ internal static class CkptCommandLine
             Console.Error.WriteLine($"ckpt: {ex.Message}");
             return UsageError;
         }
+        catch (Exception ex) when (ex is CheckpointException or IOException or UnauthorizedAccessException)
+        {
+            // A run that cannot be read at all (permissions, I/O errors): a problem found, said in one line.
+            Console.Error.WriteLine($"ckpt: {ex.Message}");
+            return ProblemsFound;
+        }
     }
 }

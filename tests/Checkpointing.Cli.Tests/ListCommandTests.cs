@@ -62,6 +62,16 @@ public sealed class ListCommandTests(CheckpointFolders folders)
     }
 
     [Fact]
+    public void List_OutputNotATerminal_HasNoEscapeCodesAndNoWrappedRows()
+    {
+        var text = CkptProcess.Run("list", "--root", folders.Root);
+
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.DoesNotContain('\u001b', text.Stdout);
+        Assert.Single(text.Stdout.Split('\n'), line => line.Contains("healthy", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void List_EmptyRoot_SaysThereAreNoRuns()
     {
         var empty = Directory.CreateTempSubdirectory("ckpt-cli-empty-");

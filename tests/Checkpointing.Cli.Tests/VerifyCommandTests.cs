@@ -29,4 +29,13 @@ public sealed class VerifyCommandTests(CheckpointFolders folders)
         Assert.Equal(Path.GetFileName(folders.DamagedNewestFile), damaged.GetProperty("fileName").GetString());
         Assert.False(string.IsNullOrEmpty(damaged.GetProperty("reason").GetString()));
     }
+
+    [Fact]
+    public void Verify_MissingRoot_ExitsTwoNamingTheRootOption()
+    {
+        var result = CkptProcess.Run("verify", "--root", Path.Combine(folders.Root, "no-such-dir"));
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("--root DIR", result.Stderr, StringComparison.Ordinal);
+    }
 }

@@ -23,6 +23,11 @@ internal static class VerifyCommand
 
     private static int Run(CheckpointRoot root, RunReference? only, bool json)
     {
+        if (only is null && !root.Exists)
+        {
+            throw new UsageException($"No directory {root.Directory} to verify; pass --root DIR (or set ${CommonOptions.RootVariable}) to name the checkpoint root.");
+        }
+
         var runs = only is null ? root.FindRuns() : [only];
         var files = new List<VerifiedFile>();
         var quarantined = 0;
