@@ -10,7 +10,10 @@ internal static class CkptProcess
 
     private static readonly string Dotnet = FindDotnet();
 
-    public static CkptResult Run(params string[] args)
+    public static CkptResult Run(params string[] args) => RunWithRootVariable(null, args);
+
+    /// <summary>Runs with <c>CHECKPOINT_ROOT</c> set to <paramref name="checkpointRoot"/> (null: unset).</summary>
+    public static CkptResult RunWithRootVariable(string? checkpointRoot, params string[] args)
     {
         var start = new ProcessStartInfo(Dotnet)
         {
@@ -26,6 +29,10 @@ internal static class CkptProcess
 
         start.Environment["NO_COLOR"] = "1";
         start.Environment.Remove("CHECKPOINT_ROOT");
+        if (checkpointRoot is not null)
+        {
+            start.Environment["CHECKPOINT_ROOT"] = checkpointRoot;
+        }
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start ckpt");
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEnd();

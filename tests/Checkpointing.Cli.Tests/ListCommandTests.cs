@@ -72,6 +72,17 @@ public sealed class ListCommandTests(CheckpointFolders folders)
     }
 
     [Fact]
+    public void List_WithoutRootOption_UsesCheckpointRootVariable()
+    {
+        var result = CkptProcess.RunWithRootVariable(folders.Root, "list", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = System.Text.Json.JsonDocument.Parse(result.Stdout);
+        Assert.Equal(Path.GetFullPath(folders.Root), json.RootElement.GetProperty("root").GetString());
+        Assert.Equal(3, json.RootElement.GetProperty("runs").GetArrayLength());
+    }
+
+    [Fact]
     public void List_EmptyRoot_SaysThereAreNoRuns()
     {
         var empty = Directory.CreateTempSubdirectory("ckpt-cli-empty-");
