@@ -1,0 +1,51 @@
+using System.CommandLine;
+using Checkpointing.Cli.Commands;
+using Checkpointing.Cli.Output;
+
+namespace Checkpointing.Cli;
+
+/// <summary>The <c>ckpt</c> command tree, and the exit codes every command shares.</summary>
+internal static class CkptCommandLine
+{
+    public const int Ok = 0;
+    public const int ProblemsFound = 1;
+    public const int UsageError = 2;
+
+    public static int Run(string[] args)
+    {
+        var common = new CommonOptions();
+        var root = new RootCommand("ckpt: see the runs and checkpoints saved by Checkpointing, and check that every byte still verifies.")
+        {
+            common.Root,
+            common.Json,
+            ListCommand.Create(common),
+            ShowCommand.Create(common),
+            InspectCommand.Create(common),
+            VerifyCommand.Create(common),
+        };
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            var messages = string.Join(" ", parsed.Errors.Select(e => e.Message.TrimEnd('.') + "."));
+            Console.Error.WriteLine($"ckpt: {messages} Type 'ckpt --help' for the commands and their arguments.");
+            return UsageError;
+        }
+
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (UsageException ex)
+        {
+            Console.Error.WriteLine($"ckpt: {ex.Message}");
+            return UsageError;
+        }
+        catch (Exception ex) when (ex is CheckpointException or IOException or UnauthorizedAccessException)
+        {
+            // A run that cannot be read at all (permissions, I/O errors): a problem found, said in one line.
+            Console.Error.WriteLine($"ckpt: {ex.Message}");
+            return ProblemsFound;
+        }
+    }
+}

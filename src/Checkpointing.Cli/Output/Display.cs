@@ -1,0 +1,66 @@
+using System.Globalization;
+using Spectre.Console;
+
+namespace Checkpointing.Cli.Output;
+
+/// <summary>Short human forms of sizes, ages and progress for tables.</summary>
+internal static class Display
+{
+    private static readonly string[] Units = ["B", "KiB", "MiB", "GiB", "TiB"];
+
+    public static string Bytes(long bytes)
+    {
+        double value = bytes;
+        var unit = 0;
+        while (value >= 1024 && unit < Units.Length - 1)
+        {
+            value /= 1024;
+            unit++;
+        }
+
+        return unit == 0 ? $"{bytes} B" : string.Create(CultureInfo.InvariantCulture, $"{value:0.0} {Units[unit]}");
+    }
+
+    public static string Age(DateTimeOffset? timestamp, DateTimeOffset now)
+    {
+        if (timestamp is not DateTimeOffset t)
+        {
+            return "-";
+        }
+
+        var age = now - t;
+        return age.TotalSeconds < 0 ? "just now"
+            : age.TotalMinutes < 1 ? $"{(int)age.TotalSeconds}s ago"
+            : age.TotalHours < 1 ? $"{(int)age.TotalMinutes}m ago"
+            : age.TotalDays < 1 ? $"{(int)age.TotalHours}h ago"
+            : $"{(int)age.TotalDays}d ago";
+    }
+
+    /// <summary><c>40/100 ████░░░░░░ 40%</c>, or just the step without a total.</summary>
+    public static string Progress(long? step, long? total, double? percent, bool unicode)
+    {
+        if (step is not long s)
+        {
+            return "-";
+        }
+
+        if (total is not long t || percent is not double p)
+        {
+            return s.ToString(CultureInfo.InvariantCulture);
+        }
+
+        const int width = 10;
+        var filled = (int)Math.Clamp(Math.Round(p / 100 * width), 0, width);
+        var bar = unicode ? new string('█', filled) + new string('░', width - filled) : "[" + new string('#', filled) + new string('-', width - filled) + "]";
+        return string.Create(CultureInfo.InvariantCulture, $"{s}/{t} {bar} {p:0}%");
+    }
+
+    public static string Metrics(IReadOnlyDictionary<string, double> metrics) =>
+        string.Join(" ", metrics.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key}={m.Value:G6}")));
+
+    public static string Time(DateTimeOffset timestamp) => timestamp.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>Text for a table cell: markup characters escaped.</summary>
+    public static Markup Cell(string text, string? style = null) =>
+        style is null ? new Markup(Markup.Escape(text)) : new Markup($"[{style}]{Markup.Escape(text)}[/]");
+}

@@ -1,0 +1,3 @@
+using Checkpointing.Cli;
+
+return CkptCommandLine.Run(args);

@@ -1,0 +1,27 @@
+namespace Checkpointing.Cli.Reports;
+
+/// <summary>One run in <c>ckpt list</c>: where it stands (from the checkpoint a resume would use) and its health.</summary>
+/// <param name="LatestStep">The step a resume would start from; null without a valid checkpoint.</param>
+/// <param name="Status">That checkpoint's status (InProgress, Interrupted, Failed, Completed).</param>
+/// <param name="NewestCheckpointUtc">When the newest checkpoint file (valid or not) was written.</param>
+/// <param name="CheckpointCount">Checkpoint files in the run directory (quarantine not included).</param>
+/// <param name="ValidCount">Of those, the ones not found damaged (list verifies the newest fully; <c>ckpt verify</c> checks every one).</param>
+/// <param name="Damaged">Checkpoint files found damaged, newest first.</param>
+/// <param name="QuarantinedCount">Damaged files moved aside earlier by a writer.</param>
+/// <param name="Writer">The process writing the run right now, or null.</param>
+/// <param name="Error">Why the run could not be read at all, or null.</param>
+internal sealed record RunSummary(
+    string ProcessType,
+    string Name,
+    long? LatestStep,
+    long? TotalSteps,
+    double? ProgressPercent,
+    string? Status,
+    DateTimeOffset? NewestCheckpointUtc,
+    int CheckpointCount,
+    long SizeBytes,
+    int ValidCount,
+    IReadOnlyList<DamagedFile> Damaged,
+    int QuarantinedCount,
+    WriterHolder? Writer,
+    string? Error);

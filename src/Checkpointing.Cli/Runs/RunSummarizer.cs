@@ -1,0 +1,53 @@
+using Checkpointing.Cli.Reports;
+
+namespace Checkpointing.Cli.Runs;
+
+/// <summary>Builds a run's <see cref="RunSummary"/> through a read-only manager: its list, and the recovery info (which verifies the newest valid checkpoint fully).</summary>
+internal static class RunSummarizer
+{
+    public static RunSummary Summarize(CheckpointRoot root, RunReference run)
+    {
+        var directory = root.RunDirectory(run);
+        var files = CheckpointRoot.CheckpointFileNames(directory);
+        var quarantined = CheckpointRoot.QuarantinedCount(directory);
+        var size = CheckpointRoot.SizeOnDisk(directory);
+        var writer = WriterLockProbe.FindHolder(directory);
+        try
+        {
+            using var manager = root.OpenUnchecked(run);
+            var listed = manager.List();
+            var damaged = new List<DamagedFile>();
+            RecoveryInfo? recovery = null;
+            try
+            {
+                recovery = manager.GetRecoveryInfo();
+                damaged.AddRange(recovery?.Skipped.Select(s => new DamagedFile(s.FileName, s.Reason)) ?? []);
+            }
+            catch (CheckpointCorruptException ex)
+            {
+                damaged.Add(new DamagedFile("(all)", ex.Message));
+            }
+
+            // Files whose footer cannot be read are left out of List(); they are damaged too.
+            var listedNames = listed.Select(m => Path.GetFileName(m.FilePath)).ToHashSet(StringComparer.Ordinal);
+            foreach (var unreadable in files.Where(f => !listedNames.Contains(f)).Reverse())
+            {
+                if (!damaged.Any(d => d.FileName == unreadable))
+                {
+                    damaged.Add(new DamagedFile(unreadable, "its footer cannot be read (not listed)"));
+                }
+            }
+
+            var damagedFiles = damaged.Count(d => d.FileName != "(all)");
+            var valid = recovery is null ? 0 : Math.Max(0, files.Count - damagedFiles);
+            var newest = listed.Count == 0 ? (DateTimeOffset?)null : listed.Max(m => m.TimestampUtc);
+            var current = recovery?.Checkpoint;
+            return new RunSummary(run.ProcessType, run.Name, current?.Step, current?.TotalSteps, current?.ProgressPercent, current?.Status.ToString(),
+                newest, files.Count, size, valid, damaged, quarantined, writer, null);
+        }
+        catch (Exception ex) when (ex is CheckpointException or ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            return new RunSummary(run.ProcessType, run.Name, null, null, null, null, null, files.Count, size, 0, [], quarantined, writer, ex.Message);
+        }
+    }
+}
