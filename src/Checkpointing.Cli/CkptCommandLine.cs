@@ -22,6 +22,7 @@ internal static class CkptCommandLine
             ShowCommand.Create(common),
             InspectCommand.Create(common),
             VerifyCommand.Create(common),
+            PruneCommand.Create(common),
         };
 
         var parsed = root.Parse(args);

@@ -451,6 +451,52 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
+    /// Applies the retention rules of this manager's options (<see cref="CheckpointOptions.KeepLastN"/>,
+    /// <see cref="CheckpointOptions.KeepBestN"/> by <see cref="CheckpointOptions.BestMetric"/>,
+    /// <see cref="CheckpointOptions.KeepEvery"/>, <see cref="CheckpointOptions.MaxTotalBytes"/>) now, as every save does
+    /// after it is published, and returns the ids of the checkpoints deleted, oldest first. The newest valid checkpoint
+    /// and the best are never deleted; quarantined files are not touched. With <paramref name="dryRun"/>, nothing is
+    /// deleted and the ids are those that would be (a read-only manager can do that much).
+    /// </summary>
+    /// <param name="dryRun">Only say what would be deleted.</param>
+    /// <exception cref="InvalidOperationException">The manager is read-only and <paramref name="dryRun"/> is false.</exception>
+    /// <exception cref="CheckpointFencedException">Another process took the run over (<see cref="CheckpointOptions.TakeOverLock"/>); nothing was deleted.</exception>
+    /// <exception cref="CheckpointStorageException">The run could not be listed, or a deletion failed (the ones before it are done).</exception>
+    public IReadOnlyList<string> ApplyRetention(bool dryRun = false)
+    {
+        ThrowIfDisposed();
+        if (!dryRun)
+        {
+            ThrowIfReadOnly();
+        }
+
+        _writeGate.Wait();
+        try
+        {
+            var doomed = PlanRetention(ListNames(), justWritten: null).Select(c => c.Name).Order().ToList();
+            if (dryRun)
+            {
+                return doomed.ConvertAll(n => n.Id);
+            }
+
+            ThrowIfFenced();
+            foreach (var name in doomed)
+            {
+                Forget(name.FileName);
+                _store.Delete(name.FileName, durable: false);
+                Unindex(name.FileName);
+                Log.RetentionDeleted(_logger, name.Id);
+            }
+
+            return doomed.ConvertAll(n => n.Id);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>
     /// Waits for background saves to be written, then releases the writer lock. Saves already returned stay durable.
     /// A background failure not reported yet is logged, not thrown (Dispose does not throw); use
     /// <see cref="DisposeAsync"/> or <see cref="FlushAsync"/> to have it raised.
@@ -880,6 +926,25 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             return;
         }
 
+        foreach (var doomed in PlanRetention(names, justWritten))
+        {
+            try
+            {
+                Forget(doomed.Name.FileName);
+                _store.Delete(doomed.Name.FileName, durable: false);
+                Unindex(doomed.Name.FileName);
+                Log.RetentionDeleted(_logger, doomed.Name.Id);
+            }
+            catch (CheckpointStorageException ex)
+            {
+                Log.RetentionFailed(_logger, ex, doomed.Name.Id);
+            }
+        }
+    }
+
+    /// <summary>What the retention rules of the options delete from <paramref name="names"/>, never <paramref name="justWritten"/>, the newest readable or the best.</summary>
+    private IReadOnlyList<RetentionCandidate> PlanRetention(List<(CheckpointFileName Name, long Length)> names, CheckpointFileName? justWritten)
+    {
         var candidates = new List<RetentionCandidate>();
         foreach (var (name, length) in names)
         {
@@ -902,20 +967,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             candidates.Add(new RetentionCandidate(name, length, best));
         }
 
-        foreach (var doomed in _retention.PlanDeletions(candidates, justWritten, NewestReadable(names)))
-        {
-            try
-            {
-                Forget(doomed.Name.FileName);
-                _store.Delete(doomed.Name.FileName, durable: false);
-                Unindex(doomed.Name.FileName);
-                Log.RetentionDeleted(_logger, doomed.Name.Id);
-            }
-            catch (CheckpointStorageException ex)
-            {
-                Log.RetentionFailed(_logger, ex, doomed.Name.Id);
-            }
-        }
+        return _retention.PlanDeletions(candidates, justWritten, NewestReadable(names));
     }
 
     /// <summary>The newest checkpoint whose footer verifies: retention must keep it even when a damaged file sorts after it.</summary>

@@ -8,4 +8,5 @@ namespace Checkpointing.Cli.Reports;
 [JsonSerializable(typeof(ShowReport))]
 [JsonSerializable(typeof(InspectReport))]
 [JsonSerializable(typeof(VerifyReport))]
+[JsonSerializable(typeof(PruneReport))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;
