@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Checkpointing.Testing;
 
 namespace Checkpointing.Cli.Tests;
 
@@ -8,14 +9,12 @@ internal static class CkptProcess
 {
     private static readonly string ToolDll = Path.Combine(AppContext.BaseDirectory, "ckpt.dll");
 
-    private static readonly string Dotnet = FindDotnet();
-
     public static CkptResult Run(params string[] args) => RunWithRootVariable(null, args);
 
     /// <summary>Runs with <c>CHECKPOINT_ROOT</c> set to <paramref name="checkpointRoot"/> (null: unset).</summary>
     public static CkptResult RunWithRootVariable(string? checkpointRoot, params string[] args)
     {
-        var start = new ProcessStartInfo(Dotnet)
+        var start = new ProcessStartInfo(DotnetHost.Path)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -46,17 +45,5 @@ internal static class CkptProcess
         var result = Run([.. args, "--json"]);
         using var document = JsonDocument.Parse(result.Stdout);
         return (result, document.RootElement.Clone());
-    }
-
-    private static string FindDotnet()
-    {
-        var self = Environment.ProcessPath;
-        if (self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet")
-        {
-            return self;
-        }
-
-        var hostPath = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        return !string.IsNullOrEmpty(hostPath) && File.Exists(hostPath) ? hostPath : "dotnet";
     }
 }
