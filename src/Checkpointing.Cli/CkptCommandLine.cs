@@ -23,6 +23,7 @@ internal static class CkptCommandLine
             InspectCommand.Create(common),
             VerifyCommand.Create(common),
             PruneCommand.Create(common),
+            WatchCommand.Create(common),
         };
 
         var parsed = root.Parse(args);

@@ -14,6 +14,16 @@ internal static class CkptProcess
     /// <summary>Runs with <c>CHECKPOINT_ROOT</c> set to <paramref name="checkpointRoot"/> (null: unset).</summary>
     public static CkptResult RunWithRootVariable(string? checkpointRoot, params string[] args)
     {
+        using var process = Start(checkpointRoot, args);
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return new CkptResult(process.ExitCode, stdout, stderr.Result);
+    }
+
+    /// <summary>Starts the tool with output redirected (for a command that runs on, like <c>watch</c>); the caller reads and waits.</summary>
+    public static Process Start(string? checkpointRoot, params string[] args)
+    {
         var start = new ProcessStartInfo(DotnetHost.Path)
         {
             RedirectStandardOutput = true,
@@ -32,11 +42,8 @@ internal static class CkptProcess
         {
             start.Environment["CHECKPOINT_ROOT"] = checkpointRoot;
         }
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start ckpt");
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return new CkptResult(process.ExitCode, stdout, stderr.Result);
+
+        return Process.Start(start) ?? throw new InvalidOperationException("could not start ckpt");
     }
 
     /// <summary>Runs with <c>--json</c> and parses standard output.</summary>
