@@ -20,6 +20,10 @@ public sealed class ListCommandTests(CheckpointFolders folders)
         Assert.Equal("InProgress", healthy.GetProperty("status").GetString());
         Assert.Equal(3, healthy.GetProperty("checkpointCount").GetInt32());
         Assert.Equal(3, healthy.GetProperty("validCount").GetInt32());
+        var rate = healthy.GetProperty("stepsPerSecond").GetDouble();
+        Assert.True(rate > 0, $"a run with three checkpoints has a rate, got {rate}");
+        Assert.Equal(7 / rate, healthy.GetProperty("etaSeconds").GetDouble(), 6);
+        Assert.Equal(JsonValueKind.Null, runs[0].GetProperty("stepsPerSecond").ValueKind);
         Assert.Equal(0, healthy.GetProperty("damaged").GetArrayLength());
         Assert.Equal(0, healthy.GetProperty("quarantinedCount").GetInt32());
         Assert.Equal(JsonValueKind.Null, healthy.GetProperty("writer").ValueKind);

@@ -37,14 +37,15 @@ internal static class ListCommand
         var now = DateTimeOffset.UtcNow;
         var unicode = console.Profile.Capabilities.Unicode;
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("Type", "Name", "Progress", "Status", "Newest", "Checkpoints", "Size", "Health", "Writer");
+            .AddColumns("Run", "Progress", "Status", "Rate", "ETA", "Newest", "Checkpoints", "Size", "Health", "Writer");
         foreach (var run in runs)
         {
             table.AddRow(
-                Display.Cell(run.ProcessType),
-                Display.Cell(run.Name, "bold"),
+                new Markup($"{Markup.Escape(run.ProcessType)}/[bold]{Markup.Escape(run.Name)}[/]"),
                 Display.Cell(Display.Progress(run.LatestStep, run.TotalSteps, run.ProgressPercent, unicode)),
                 Display.Cell(run.Status ?? "-", StatusStyle(run.Status)),
+                Display.Cell(Display.Rate(run.StepsPerSecond)),
+                Display.Cell(Display.Duration(run.EtaSeconds)),
                 Display.Cell(Display.Age(run.NewestCheckpointUtc, now)),
                 Display.Cell(run.CheckpointCount.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 Display.Cell(Display.Bytes(run.SizeBytes)),

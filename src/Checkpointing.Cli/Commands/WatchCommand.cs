@@ -136,10 +136,7 @@ internal static class WatchCommand
 
     private static double? Percent(CheckpointMetadata m) => m.TotalSteps is long t && t > 0 ? 100.0 * m.Step / t : null;
 
-    private static string Rate(ProgressEstimate estimate) =>
-        estimate.StepsPerSecond is double r ? string.Create(CultureInfo.InvariantCulture, $"{(r >= 1 ? r : r * 60):0.##} steps/{(r >= 1 ? "s" : "min")}") : "-";
+    private static string Rate(ProgressEstimate estimate) => Display.Rate(estimate.StepsPerSecond).Replace("/", " steps/", StringComparison.Ordinal);
 
-    private static string Eta(ProgressEstimate estimate) => estimate.Remaining is TimeSpan t
-        ? t.TotalHours >= 1 ? $"{(int)t.TotalHours}h {t.Minutes:00}m" : t.TotalMinutes >= 1 ? $"{t.Minutes}m {t.Seconds:00}s" : $"{Math.Ceiling(t.TotalSeconds):0}s"
-        : "-";
+    private static string Eta(ProgressEstimate estimate) => Display.Duration(estimate.Remaining?.TotalSeconds);
 }

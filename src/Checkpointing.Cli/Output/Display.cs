@@ -55,6 +55,27 @@ internal static class Display
         return string.Create(CultureInfo.InvariantCulture, $"{s}/{t} {bar} {p:0}%");
     }
 
+    /// <summary><c>12.5/s</c>, or per minute or hour for slow runs; <c>-</c> when unknown.</summary>
+    public static string Rate(double? stepsPerSecond) => stepsPerSecond switch
+    {
+        null => "-",
+        >= 1 => string.Create(CultureInfo.InvariantCulture, $"{stepsPerSecond:0.##}/s"),
+        >= 1.0 / 60 => string.Create(CultureInfo.InvariantCulture, $"{stepsPerSecond * 60:0.##}/min"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{stepsPerSecond * 3600:0.##}/h"),
+    };
+
+    /// <summary><c>45s</c>, <c>3m 05s</c>, <c>2h 10m</c>; <c>-</c> when unknown.</summary>
+    public static string Duration(double? seconds)
+    {
+        if (seconds is not double s)
+        {
+            return "-";
+        }
+
+        var t = TimeSpan.FromSeconds(s);
+        return t.TotalHours >= 1 ? $"{(int)t.TotalHours}h {t.Minutes:00}m" : t.TotalMinutes >= 1 ? $"{t.Minutes}m {t.Seconds:00}s" : $"{Math.Ceiling(t.TotalSeconds):0}s";
+    }
+
     public static string Metrics(IReadOnlyDictionary<string, double> metrics) =>
         string.Join(" ", metrics.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key}={m.Value:G6}")));
 

@@ -9,6 +9,8 @@ namespace Checkpointing.Cli.Reports;
 /// <param name="Damaged">Checkpoint files found damaged, newest first.</param>
 /// <param name="QuarantinedCount">Damaged files moved aside earlier by a writer.</param>
 /// <param name="Writer">The process writing the run right now, or null.</param>
+/// <param name="StepsPerSecond">The rate between the oldest and the newest checkpoint listed; null with fewer than two.</param>
+/// <param name="EtaSeconds">The time the remaining steps take at that rate; null without a total, or once the run is completed.</param>
 /// <param name="Error">Why the run could not be read at all, or null.</param>
 internal sealed record RunSummary(
     string ProcessType,
@@ -24,4 +26,6 @@ internal sealed record RunSummary(
     IReadOnlyList<DamagedFile> Damaged,
     int QuarantinedCount,
     WriterHolder? Writer,
-    string? Error);
+    string? Error,
+    double? StepsPerSecond = null,
+    double? EtaSeconds = null);

@@ -42,8 +42,13 @@ internal static class RunSummarizer
             var valid = recovery is null ? 0 : Math.Max(0, files.Count - damagedFiles);
             var newest = listed.Count == 0 ? (DateTimeOffset?)null : listed.Max(m => m.TimestampUtc);
             var current = recovery?.Checkpoint;
+            var estimate = ProgressEstimate.From(listed);
+            // From the step a resume would start at (behind the newest file when that one is damaged), at the history's rate.
+            double? eta = current is { Status: not CheckpointStatus.Completed, TotalSteps: long total } && estimate.StepsPerSecond is double rate && total >= current.Step
+                ? (total - current.Step) / rate
+                : null;
             return new RunSummary(run.ProcessType, run.Name, current?.Step, current?.TotalSteps, current?.ProgressPercent, current?.Status.ToString(),
-                newest, files.Count, size, valid, damaged, quarantined, writer, null);
+                newest, files.Count, size, valid, damaged, quarantined, writer, null, estimate.StepsPerSecond, eta);
         }
         catch (Exception ex) when (ex is CheckpointException or ArgumentException or IOException or UnauthorizedAccessException)
         {
