@@ -522,7 +522,17 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
             Close();
             if (!ReferenceEquals(tempPath, finalPath))
             {
-                Guard("rename into place", finalPath, () => store.RenameNoReplace(tempName, tempPath, finalName, finalPath));
+                try
+                {
+                    Guard("rename into place", finalPath, () => store.RenameNoReplace(tempName, tempPath, finalName, finalPath));
+                }
+                catch (CheckpointStorageException)
+                {
+                    // Taken over between the check and the rename: the new owner's open removed this temp file
+                    // (ENOENT) or published the same name (EEXIST). Say so rather than report a storage fault.
+                    store.ThrowIfFenced();
+                    throw;
+                }
             }
 
             _published = true;
