@@ -211,6 +211,23 @@ public sealed class Journal : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
+    /// Reads the run's journal without changing it or taking any lock, verifying every record of every segment, and
+    /// says what a writer opening it would find: records, torn tails and damage (see <see cref="JournalFileHealth"/>).
+    /// Works with a read-only manager and while another process writes the run (its newest segment may then show a
+    /// torn tail that is an append in progress). Returns null when the run has no journal.
+    /// </summary>
+    /// <exception cref="CheckpointVersionException">A segment was written by a newer, incompatible library.</exception>
+    /// <exception cref="CheckpointStorageException">A file could not be read.</exception>
+    public static JournalInspection? Inspect(CheckpointManager manager)
+    {
+        ArgumentNullException.ThrowIfNull(manager);
+        ObjectDisposedException.ThrowIf(manager.IsDisposed, manager);
+        var fs = manager.FileSystem;
+        var directory = Path.Combine(manager.RunDirectory, DirectoryName);
+        return SegmentFile.Guard("check", directory, () => fs.DirectoryExists(directory)) ? JournalInspector.Inspect(fs, directory) : null;
+    }
+
+    /// <summary>
     /// Adds a record and returns its sequence number (the previous one + 1). The record is buffered, not durable:
     /// call <see cref="Commit"/> or <see cref="CommitAsync"/> before acting on it. Copies the payload; allocates nothing per call.
     /// </summary>

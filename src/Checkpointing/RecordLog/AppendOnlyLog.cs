@@ -98,6 +98,14 @@ internal sealed class AppendOnlyLog : IDisposable
         }
 
         var scan = Scan(fs, path);
+        if (scan.TailTooLarge)
+        {
+            throw new CheckpointCorruptException(
+                $"The journal '{path}' has {scan.FileLength - scan.ValidLength} unreadable bytes after its last valid record (at offset {scan.ValidLength}); that is far more than an interrupted write leaves, so it was not cut automatically. Copy the file somewhere safe, then truncate it to {scan.ValidLength} bytes to continue.",
+                path)
+            { Reason = "large unreadable tail" };
+        }
+
         string? damagedTailPath = null;
         if (scan.TailHasValidRecords)
         {
@@ -185,7 +193,13 @@ internal sealed class AppendOnlyLog : IDisposable
         Guard("fsync directory", directory, () => fs.SyncDirectory(directory));
     }
 
-    private static ScanResult Scan(IFileSystem fs, string path)
+    /// <summary>
+    /// Reads the whole file without changing it, verifying every record. A tail longer than <see cref="MaxScannedTail"/>
+    /// is not searched (<see cref="ScanResult.TailTooLarge"/>; <see cref="Open"/> refuses such a file).
+    /// </summary>
+    /// <exception cref="CheckpointCorruptException">The file does not start with the journal magic.</exception>
+    /// <exception cref="CheckpointVersionException">The file is a journal of another version.</exception>
+    internal static ScanResult Scan(IFileSystem fs, string path)
     {
         using var file = Guard("open", path, () => fs.OpenRead(path));
         var length = file.Length;
@@ -221,14 +235,11 @@ internal sealed class AppendOnlyLog : IDisposable
 
         if (length - offset > MaxScannedTail)
         {
-            throw new CheckpointCorruptException(
-                $"The journal '{path}' has {length - offset} unreadable bytes after its last valid record (at offset {offset}); that is far more than an interrupted write leaves, so it was not cut automatically. Copy the file somewhere safe, then truncate it to {offset} bytes to continue.",
-                path)
-            { Reason = "large unreadable tail" };
+            return new ScanResult(records, offset, length, expected, TailHasValidRecords: true, TailTooLarge: true);
         }
 
         var tailHasValid = offset < length && HasValidRecordAfter(file, path, offset, expected);
-        return new ScanResult(records, offset, length, expected, tailHasValid);
+        return new ScanResult(records, offset, length, expected, tailHasValid, TailTooLarge: false);
     }
 
     /// <summary>Reads the record at <paramref name="offset"/> if it is complete, verified and has sequence <paramref name="expected"/>.</summary>
@@ -361,5 +372,6 @@ internal sealed class AppendOnlyLog : IDisposable
     private static CheckpointStorageException StorageError(string operation, string path, Exception ex) =>
         StorageErrors.From(operation + " (journal)", path, ex, StorageErrors.RecordsKept);
 
-    private sealed record ScanResult(List<LogRecord> Records, long ValidLength, long FileLength, long NextSequence, bool TailHasValidRecords);
+    /// <summary>What <see cref="Scan"/> found: the valid records, where they end, and whether the bytes after them are more than a torn append.</summary>
+    internal sealed record ScanResult(List<LogRecord> Records, long ValidLength, long FileLength, long NextSequence, bool TailHasValidRecords, bool TailTooLarge);
 }

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.IO.Hashing;
+using Checkpointing.Storage;
 
 namespace Checkpointing.RecordLog;
 
@@ -54,6 +56,59 @@ internal static class RecordFraming
         payloadLength = (int)length;
         sequence = (long)seq;
         return true;
+    }
+
+    /// <summary>
+    /// Says why the record at <paramref name="offset"/> is not valid, for a report: cut short, a field out of range, the
+    /// wrong sequence number, or a checksum that does not match. Reads the file; never changes it.
+    /// </summary>
+    public static string DescribeInvalid(IReadableFile file, long offset, long expectedSequence)
+    {
+        var remaining = file.Length - offset;
+        if (remaining < HeaderSize)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"only {remaining} byte(s) of a {Overhead}-byte record frame remain (the record was cut short)");
+        }
+
+        Span<byte> header = stackalloc byte[HeaderSize];
+        if (file.ReadAt(offset, header) < HeaderSize)
+        {
+            return "the record header cannot be read in full (the record was cut short)";
+        }
+
+        var length = BinaryPrimitives.ReadUInt32LittleEndian(header);
+        var reserved = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
+        var sequence = BinaryPrimitives.ReadUInt64LittleEndian(header[8..]);
+        if (length > MaxPayloadLength)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"its length field says {length} bytes, more than a record may hold ({MaxPayloadLength})");
+        }
+
+        if (reserved != 0)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"its reserved field is 0x{reserved:x8}, not 0");
+        }
+
+        if (sequence != (ulong)expectedSequence)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"its sequence number is {sequence}, not the expected {expectedSequence}");
+        }
+
+        if (Overhead + length > remaining)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"it needs {Overhead + length} bytes, but only {remaining} remain (the record was cut short)");
+        }
+
+        var record = new byte[Overhead + (int)length];
+        if (file.ReadAt(offset, record) < record.Length)
+        {
+            return "the record cannot be read in full (the record was cut short)";
+        }
+
+        var hashed = record.Length - sizeof(ulong);
+        var stored = BinaryPrimitives.ReadUInt64LittleEndian(record.AsSpan(hashed));
+        var computed = XxHash3.HashToUInt64(record.AsSpan(0, hashed));
+        return string.Create(CultureInfo.InvariantCulture, $"its checksum does not match its contents (stored {stored:x16}, computed {computed:x16})");
     }
 
     /// <summary>True when the whole record's trailing checksum matches its header and payload.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using Checkpointing.Diagnostics;
+using Checkpointing.Journaling;
 using Checkpointing.RecordLog;
 using Checkpointing.Randomness;
 using Checkpointing.Storage;
@@ -203,7 +204,7 @@ public sealed class Study : IDisposable
             }
             else
             {
-                (header, replay) = Read(log);
+                (header, replay) = Read(log.Records, log.Path);
                 CheckMatches(header, requested, log.Path);
             }
 
@@ -245,6 +246,118 @@ public sealed class Study : IDisposable
         {
             throw new CheckpointStorageException($"Could not check for the study journal '{path}': {ex.Message}", isTransient: false, ex);
         }
+    }
+
+    /// <summary>
+    /// Reads the study kept in <paramref name="manager"/>'s run directory without changing it or taking any lock:
+    /// verifies every record of its journal (judged as <see cref="CreateOrResume"/> would judge it, see
+    /// <see cref="JournalFileHealth"/>) and replays its settings and finished trials. Works with a read-only manager
+    /// and while the study runs. Returns null when the run has no study.
+    /// </summary>
+    /// <exception cref="CheckpointVersionException">The journal was written by a newer version of the library.</exception>
+    /// <exception cref="CheckpointStorageException">The journal could not be read.</exception>
+    public static StudyInspection? Inspect(CheckpointManager manager)
+    {
+        ArgumentNullException.ThrowIfNull(manager);
+        ObjectDisposedException.ThrowIf(manager.IsDisposed, manager);
+        if (!Exists(manager))
+        {
+            return null;
+        }
+
+        var path = Path.Combine(manager.RunDirectory, JournalFileName);
+        AppendOnlyLog.ScanResult scan;
+        try
+        {
+            scan = AppendOnlyLog.Scan(manager.FileSystem, path);
+        }
+        catch (CheckpointCorruptException ex)
+        {
+            long length;
+            using (var opened = manager.FileSystem.OpenRead(path))
+            {
+                length = opened.Length;
+            }
+
+            return StudyInspection.WithoutHeader(path, new JournalFileInspection
+            {
+                FileName = JournalFileName,
+                FirstSequence = 1,
+                RecordCount = 0,
+                Bytes = length,
+                ValidBytes = 0,
+                Health = JournalFileHealth.Damaged,
+                ProblemOffset = 0,
+                Problem = ex.Reason ?? ex.Message,
+            });
+        }
+
+        var file = InspectFile(manager.FileSystem, path, scan);
+        if (scan.Records.Count == 0)
+        {
+            // Created, but the header never became durable: CreateOrResume starts the study afresh.
+            return StudyInspection.WithoutHeader(path, file);
+        }
+
+        try
+        {
+            var (header, replay) = Read(scan.Records, path);
+            return new StudyInspection
+            {
+                JournalPath = path,
+                File = file,
+                Direction = header.Direction,
+                Seed = header.Seed,
+                Created = header.Created,
+                Space = header.Space.Copy(),
+                Trials = replay.Trials,
+                BestTrial = replay.Trials.Aggregate((FinishedTrial?)null, (best, t) => IsBetter(header.Direction, t, best) ? t : best),
+                Sessions = replay.Sessions,
+                Interruptions = replay.InterruptedSessions,
+                InterruptedTrialNumber = replay.InterruptedTrialNumber,
+            };
+        }
+        catch (CheckpointCorruptException ex)
+        {
+            return StudyInspection.WithoutHeader(path, file with { Health = JournalFileHealth.Damaged, Problem = ex.Reason ?? ex.Message });
+        }
+    }
+
+    /// <summary>Judges the scanned study journal as <see cref="AppendOnlyLog.Open"/> does: a tail with verifiable records after it, or too long to search, is damage; any other tail is a torn append.</summary>
+    private static JournalFileInspection InspectFile(IFileSystem fs, string path, AppendOnlyLog.ScanResult scan)
+    {
+        var file = new JournalFileInspection
+        {
+            FileName = JournalFileName,
+            FirstSequence = 1,
+            RecordCount = scan.Records.Count,
+            Bytes = scan.FileLength,
+            ValidBytes = scan.ValidLength,
+            Health = JournalFileHealth.Valid,
+        };
+        if (scan.ValidLength == scan.FileLength)
+        {
+            return file;
+        }
+
+        var at = scan.ValidLength;
+        var what = JournalInspector.Describe(fs, path, at, scan.NextSequence);
+        var tail = scan.FileLength - at;
+        return scan.TailHasValidRecords
+            ? file with
+            {
+                Health = JournalFileHealth.Damaged,
+                ProblemOffset = at,
+                Problem = scan.TailTooLarge
+                    ? FormattableString.Invariant($"the record at offset {at} (sequence {scan.NextSequence}) is damaged: {what}; {tail} unreadable bytes follow, more than an interrupted append leaves (opening the study fails)")
+                    : FormattableString.Invariant($"the record at offset {at} (sequence {scan.NextSequence}) is damaged: {what}; verifiable records follow it"),
+            }
+            : file with
+            {
+                Health = JournalFileHealth.TornTail,
+                ProblemOffset = at,
+                Problem = FormattableString.Invariant($"the last {tail} byte(s), from offset {at}, are an interrupted append: {what}; opening the study cuts them (they were never committed)"),
+            };
     }
 
     /// <summary>
@@ -503,25 +616,24 @@ public sealed class Study : IDisposable
 
     private void UpdateBest(FinishedTrial trial)
     {
-        if (trial.State != TrialState.Complete || trial.Value is not double value)
-        {
-            return;
-        }
-
-        if (BestTrial?.Value is not double best
-            || (Direction == StudyDirection.Minimize ? value < best : value > best))
+        if (IsBetter(Direction, trial, BestTrial))
         {
             BestTrial = trial;
         }
     }
 
-    private static (StudyJournal.Header Header, Replay Replay) Read(AppendOnlyLog log)
+    /// <summary>True when <paramref name="trial"/> completed with a value strictly better than <paramref name="best"/>'s (so the earliest of equals stays best).</summary>
+    private static bool IsBetter(StudyDirection direction, FinishedTrial trial, FinishedTrial? best) =>
+        trial.State == TrialState.Complete && trial.Value is double value
+        && (best?.Value is not double bestValue || (direction == StudyDirection.Minimize ? value < bestValue : value > bestValue));
+
+    private static (StudyJournal.Header Header, Replay Replay) Read(IReadOnlyList<LogRecord> records, string path)
     {
         StudyJournal.Header? header = null;
         var replay = new Replay();
         var sessionOpen = false;
         int? started = null;
-        foreach (var record in log.Records)
+        foreach (var record in records)
         {
             object? entry;
             try
@@ -530,21 +642,21 @@ public sealed class Study : IDisposable
             }
             catch (FormatException ex)
             {
-                throw Corrupt(log.Path, $"record {record.Sequence} (at byte {record.Offset}) is not a valid study record: {ex.Message}");
+                throw Corrupt(path, $"record {record.Sequence} (at byte {record.Offset}) is not a valid study record: {ex.Message}");
             }
 
             if (header is null)
             {
                 if (entry is not StudyJournal.Header first)
                 {
-                    throw Corrupt(log.Path, "its first record is not the study header");
+                    throw Corrupt(path, "its first record is not the study header");
                 }
 
                 if (first.Format > StudyJournal.FormatVersion)
                 {
                     throw new CheckpointVersionException(
-                        $"The study journal '{log.Path}' uses study format {first.Format}; this library reads format {StudyJournal.FormatVersion}. Use a newer version of the library.",
-                        log.Path,
+                        $"The study journal '{path}' uses study format {first.Format}; this library reads format {StudyJournal.FormatVersion}. Use a newer version of the library.",
+                        path,
                         first.Format);
                 }
 
@@ -555,7 +667,7 @@ public sealed class Study : IDisposable
             switch (entry)
             {
                 case StudyJournal.Header:
-                    throw Corrupt(log.Path, $"record {record.Sequence} is a second study header");
+                    throw Corrupt(path, $"record {record.Sequence} is a second study header");
                 case StudyJournal.Session:
                     if (sessionOpen)
                     {
@@ -579,7 +691,7 @@ public sealed class Study : IDisposable
                 case StudyJournal.TrialFinished finished:
                     if (finished.Trial.Number != replay.Trials.Count)
                     {
-                        throw Corrupt(log.Path, $"record {record.Sequence} is trial {finished.Trial.Number}, but trial {replay.Trials.Count} was expected");
+                        throw Corrupt(path, $"record {record.Sequence} is trial {finished.Trial.Number}, but trial {replay.Trials.Count} was expected");
                     }
 
                     replay.Trials.Add(finished.Trial);
