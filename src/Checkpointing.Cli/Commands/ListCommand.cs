@@ -37,7 +37,7 @@ internal static class ListCommand
         var now = DateTimeOffset.UtcNow;
         var unicode = console.Profile.Capabilities.Unicode;
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("Run", "Progress", "Status", "Rate", "ETA", "Newest", "Checkpoints", "Size", "Health", "Writer");
+            .AddColumns("Run", "Progress", "Status", "Rate", "ETA", "Newest", "Checkpoints", "Journal", "Size", "Health", "Writer");
         foreach (var run in runs)
         {
             table.AddRow(
@@ -48,6 +48,7 @@ internal static class ListCommand
                 Display.Cell(Display.Duration(run.EtaSeconds)),
                 Display.Cell(Display.Age(run.NewestCheckpointUtc, now)),
                 Display.Cell(run.CheckpointCount.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                Display.Cell(JournalText(run)),
                 Display.Cell(Display.Bytes(run.SizeBytes)),
                 Health(run),
                 Display.Cell(Writer(run.Writer), run.Writer is null ? null : "blue"));
@@ -65,14 +66,53 @@ internal static class ListCommand
             {
                 console.MarkupLineInterpolated($"[red]{run.ProcessType}/{run.Name}: cannot be read: {run.Error}[/]");
             }
+
+            if (run.Journal is { Problem: string journalProblem } journal)
+            {
+                WriteJournalProblem(console, run, "journal/", journal.Health, journalProblem);
+            }
+
+            if (run.Study?.Journal is { Problem: string studyProblem } studyJournal)
+            {
+                WriteJournalProblem(console, run, string.Empty, studyJournal.Health, $"{studyJournal.FileName}: {studyProblem}");
+            }
         }
 
         return CkptCommandLine.Ok;
     }
 
+    private static void WriteJournalProblem(IAnsiConsole console, RunSummary run, string folder, string health, string problem) =>
+        console.MarkupLine($"[{JournalDisplay.HealthStyle(health)}]{Markup.Escape($"{run.ProcessType}/{run.Name}: {folder}{problem}")}[/]");
+
+    /// <summary>
+    /// <c>60 records; 2 segments, 7.3 KiB</c> for a journal (<c>60 records, 0 after the snapshot; …</c> when a snapshot
+    /// covers some: then 60 is the last record's number); <c>12/50 trials, best 0.118 (#7)</c> for a study; <c>-</c> for neither.
+    /// </summary>
+    internal static string JournalText(RunSummary run)
+    {
+        var parts = new List<string>();
+        if (run.Journal is { } journal)
+        {
+            var records = journal.Snapshot is { } snapshot
+                ? $"{Display.Count(journal.LastSequence, "record")}, {snapshot.RecordsAfter} after the snapshot"
+                : Display.Count(journal.Records, "record");
+            parts.Add(journal.Health == JournalReader.Unreadable
+                ? "journal unreadable"
+                : $"{records}; {Display.Count(journal.SegmentCount, "segment")}, {Display.Bytes(journal.Bytes)}");
+        }
+
+        if (run.Study is { } study)
+        {
+            var trials = study.PlannedTrials is long planned ? $"{study.FinishedTrials}/{planned} trials" : Display.Count(study.FinishedTrials, "trial");
+            parts.Add(study.BestValue is double best ? $"{trials}, best {Display.Number(best)} (#{study.BestTrialNumber})" : trials);
+        }
+
+        return parts.Count == 0 ? "-" : string.Join("; ", parts);
+    }
+
     private static Markup Health(RunSummary run)
     {
-        var text = $"{run.ValidCount} valid";
+        var text = run.CheckpointCount > 0 || (run.Journal is null && run.Study is null) ? $"{run.ValidCount} valid" : string.Empty;
         if (run.Damaged.Count > 0)
         {
             text += $", {run.Damaged.Count} damaged";
@@ -83,12 +123,24 @@ internal static class ListCommand
             text += $", {run.QuarantinedCount} quarantined";
         }
 
+        var journalHealth = new[] { (What: "journal", Health: run.Journal?.Health), (What: "study journal", Health: run.Study?.Journal.Health) };
+        foreach (var (what, health) in journalHealth)
+        {
+            if (health is not null)
+            {
+                var said = $"{what} {JournalDisplay.ShortHealthText(health)}";
+                text = text.Length == 0 ? said : $"{text}, {said}";
+            }
+        }
+
         if (run.Error is not null)
         {
             text = "unreadable";
         }
 
-        var style = run.Damaged.Count > 0 || run.Error is not null ? "red" : run.QuarantinedCount > 0 ? "yellow" : "green";
+        var journalDamaged = journalHealth.Any(j => JournalDisplay.IsProblem(j.Health));
+        var tornTail = journalHealth.Any(j => j.Health is nameof(Journaling.JournalFileHealth.TornTail));
+        var style = run.Damaged.Count > 0 || run.Error is not null || journalDamaged ? "red" : run.QuarantinedCount > 0 || tornTail ? "yellow" : "green";
         return Display.Cell(text, style);
     }
 

@@ -76,6 +76,13 @@ internal static class Display
         return t.TotalHours >= 1 ? $"{(int)t.TotalHours}h {t.Minutes:00}m" : t.TotalMinutes >= 1 ? $"{t.Minutes}m {t.Seconds:00}s" : $"{Math.Ceiling(t.TotalSeconds):0}s";
     }
 
+    /// <summary><c>1 record</c>, <c>60 records</c>.</summary>
+    public static string Count(long count, string noun) =>
+        string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? string.Empty : "s")}");
+
+    /// <summary>A value in six significant digits, invariant (<c>0.118073</c>, <c>-Infinity</c>).</summary>
+    public static string Number(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+
     public static string Metrics(IReadOnlyDictionary<string, double> metrics) =>
         string.Join(" ", metrics.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key}={m.Value:G6}")));
 

@@ -12,6 +12,8 @@ namespace Checkpointing.Cli.Reports;
 /// <param name="StepsPerSecond">The rate between the oldest and the newest checkpoint listed; null with fewer than two.</param>
 /// <param name="EtaSeconds">The time the remaining steps take at that rate; null without a total, or once the run is completed.</param>
 /// <param name="Error">Why the run could not be read at all, or null.</param>
+/// <param name="Journal">The run's journal (segments and records, every record verified), or null when it has none.</param>
+/// <param name="Study">The run's study (trials, best value, journal health), or null when it has none.</param>
 internal sealed record RunSummary(
     string ProcessType,
     string Name,
@@ -28,4 +30,6 @@ internal sealed record RunSummary(
     WriterHolder? Writer,
     string? Error,
     double? StepsPerSecond = null,
-    double? EtaSeconds = null);
+    double? EtaSeconds = null,
+    JournalReport? Journal = null,
+    StudyReport? Study = null);

@@ -2,7 +2,10 @@ using Checkpointing.Cli.Reports;
 
 namespace Checkpointing.Cli.Runs;
 
-/// <summary>Builds a run's <see cref="RunSummary"/> through a read-only manager: its list, and the recovery info (which verifies the newest valid checkpoint fully).</summary>
+/// <summary>
+/// Builds a run's <see cref="RunSummary"/> through a read-only manager: its list, the recovery info (which verifies the
+/// newest valid checkpoint fully), and its journal and study, every record verified.
+/// </summary>
 internal static class RunSummarizer
 {
     public static RunSummary Summarize(CheckpointRoot root, RunReference run)
@@ -48,7 +51,8 @@ internal static class RunSummarizer
                 ? (total - current.Step) / rate
                 : null;
             return new RunSummary(run.ProcessType, run.Name, current?.Step, current?.TotalSteps, current?.ProgressPercent, current?.Status.ToString(),
-                newest, files.Count, size, valid, damaged, quarantined, writer, null, estimate.StepsPerSecond, eta);
+                newest, files.Count, size, valid, damaged, quarantined, writer, null, estimate.StepsPerSecond, eta,
+                JournalReader.ReadJournal(manager, listed, details: false), JournalReader.ReadStudy(manager, current?.TotalSteps, details: false));
         }
         catch (Exception ex) when (ex is CheckpointException or ArgumentException or IOException or UnauthorizedAccessException)
         {
