@@ -12,9 +12,9 @@ internal static class AxisBuilder
 
     private static readonly string[] ByteUnits = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
 
-    /// <summary>Tick spacings for time axes, in seconds: 1 s up to 30 days.</summary>
+    /// <summary>Tick spacings for time axes, in seconds: 1 ms up to 30 days.</summary>
     private static readonly double[] TimeSteps =
-        [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800, 1209600, 2592000];
+        [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800, 1209600, 2592000];
 
     /// <summary>An axis for <paramref name="values"/> (non-finite ones ignored; none gives a default range).</summary>
     public static Axis Build(AxisKind kind, string title, IEnumerable<double> values)
@@ -134,10 +134,11 @@ internal static class AxisBuilder
         var first = DateTimeOffset.FromUnixTimeMilliseconds((long)(low * 1000));
         var last = DateTimeOffset.FromUnixTimeMilliseconds((long)(high * 1000));
         var sameDay = first.UtcDateTime.Date == last.UtcDateTime.Date;
-        var format = step < 60 ? "HH:mm:ss" : step < 86400 ? (sameDay ? "HH:mm" : "MM-dd HH:mm") : "yyyy-MM-dd";
+        var format = step < 0.01 ? "HH:mm:ss.fff" : step < 0.1 ? "HH:mm:ss.ff" : step < 1 ? "HH:mm:ss.f" : step < 60 ? "HH:mm:ss" : step < 86400 ? (sameDay ? "HH:mm" : "MM-dd HH:mm") : "yyyy-MM-dd";
         var ticks = new List<AxisTick>();
-        for (var value = Math.Ceiling(low / step) * step; value <= high; value += step)
+        for (var k = Math.Ceiling(low / step); k * step <= high; k++)
         {
+            var value = k * step;
             var time = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(value * 1000)).UtcDateTime;
             ticks.Add(new AxisTick(value, time.ToString(format, CultureInfo.InvariantCulture)));
         }

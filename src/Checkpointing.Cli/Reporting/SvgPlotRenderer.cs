@@ -24,6 +24,9 @@ internal static class SvgPlotRenderer
     private const double Top = 14;
     private const double Bottom = Height - 50;
 
+    /// <summary>Axis titles longer than this are cut (the plot's heading has the full name).</summary>
+    private const int MaxAxisTitle = 42;
+
     /// <summary>A line keeps at most four vertices (first, lowest, highest, last) per this many horizontal pixels.</summary>
     private const double LineBucketPixels = 1;
 
@@ -82,10 +85,12 @@ internal static class SvgPlotRenderer
                 .Append($"<text class=\"tick\" x=\"{Coordinate(x)}\" y=\"{Coordinate(Bottom + 18)}\" text-anchor=\"middle\">{Escape(tick.Label)}</text>");
         }
 
-        svg.Append($"<text class=\"axis-title\" x=\"{Coordinate((Left + Right) / 2)}\" y=\"{Height - 8}\" text-anchor=\"middle\">{Escape(xAxis.Title)}</text>");
-        svg.Append($"<text class=\"axis-title\" transform=\"translate(14 {Coordinate((Top + Bottom) / 2)}) rotate(-90)\" text-anchor=\"middle\">{Escape(yAxis.Title)}</text>");
+        svg.Append($"<text class=\"axis-title\" x=\"{Coordinate((Left + Right) / 2)}\" y=\"{Height - 8}\" text-anchor=\"middle\">{Escape(Shorten(xAxis.Title))}</text>");
+        svg.Append($"<text class=\"axis-title\" transform=\"translate(14 {Coordinate((Top + Bottom) / 2)}) rotate(-90)\" text-anchor=\"middle\">{Escape(Shorten(yAxis.Title))}</text>");
         svg.Append("</g>");
     }
+
+    private static string Shorten(string title) => title.Length <= MaxAxisTitle ? title : string.Concat(title.AsSpan(0, MaxAxisTitle - 1), "…");
 
     private static void AppendSeries(StringBuilder svg, Plot plot, PlotSeries series)
     {
