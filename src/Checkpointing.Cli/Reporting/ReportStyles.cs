@@ -43,7 +43,7 @@ internal static class ReportStyles
         .problems ul { margin: 0; padding-left: 20px; }
         .note { color: var(--muted); margin: 0 0 12px; }
         .events { margin: 0 0 14px; padding-left: 20px; }
-        .plots { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 16px; }
+        .plots { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 16px; }
         figure.plot { margin: 0; border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px 10px; min-width: 0; }
         figure.plot figcaption p { margin: 2px 0 6px; color: var(--muted); font-size: 12.5px; }
         svg.chart { display: block; width: 100%; height: auto; font-size: 11px; }
