@@ -24,6 +24,7 @@ internal static class CkptCommandLine
             VerifyCommand.Create(common),
             PruneCommand.Create(common),
             WatchCommand.Create(common),
+            ReportCommand.Create(common),
         };
 
         var parsed = root.Parse(args);

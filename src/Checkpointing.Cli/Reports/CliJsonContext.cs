@@ -12,4 +12,5 @@ namespace Checkpointing.Cli.Reports;
 [JsonSerializable(typeof(InspectReport))]
 [JsonSerializable(typeof(VerifyReport))]
 [JsonSerializable(typeof(PruneReport))]
+[JsonSerializable(typeof(ReportSummary))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

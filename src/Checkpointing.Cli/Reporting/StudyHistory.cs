@@ -1,0 +1,27 @@
+using Checkpointing.Studies;
+
+namespace Checkpointing.Cli.Reporting;
+
+/// <summary>A study's trials as saved in a checkpoint's <see cref="StudySnapshot"/> state, with the direction that decides "best".</summary>
+/// <param name="CheckpointId">The checkpoint the trials were read from (the newest valid one).</param>
+internal sealed record StudyHistory(StudyDirection Direction, IReadOnlyList<TrialPoint> Trials, string CheckpointId)
+{
+    /// <summary>The best value so far after each trial (null until a trial completes), respecting <see cref="Direction"/>.</summary>
+    public IReadOnlyList<double?> BestSoFar()
+    {
+        var best = new List<double?>(Trials.Count);
+        double? current = null;
+        foreach (var trial in Trials)
+        {
+            if (trial.Value is double value && !double.IsNaN(value)
+                && (current is not double c || (Direction == StudyDirection.Minimize ? value < c : value > c)))
+            {
+                current = value;
+            }
+
+            best.Add(current);
+        }
+
+        return best;
+    }
+}
