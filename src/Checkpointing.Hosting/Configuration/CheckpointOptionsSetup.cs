@@ -41,6 +41,27 @@ internal sealed class CheckpointOptionsSetup(IConfiguration section) : IConfigur
 
         // The generator binds what configuration can express and skips the code-only properties (see the project file).
         section.Bind(options);
+
+        // The binder skips empty values; for these options an empty value (or JSON null) is how configuration says null.
+        if (IsEmpty(section, nameof(CheckpointOptions.KeepLastN)))
+        {
+            options.KeepLastN = null;
+        }
+
+        if (IsEmpty(section, nameof(CheckpointOptions.KeepEvery)))
+        {
+            options.KeepEvery = null;
+        }
+
+        if (IsEmpty(section, nameof(CheckpointOptions.MaxTotalBytes)))
+        {
+            options.MaxTotalBytes = null;
+        }
+
+        if (IsEmpty(section, nameof(CheckpointOptions.BestMetric)))
+        {
+            options.BestMetric = null;
+        }
     }
 
     /// <summary>Every unknown key and every value of the wrong form in <paramref name="section"/>, as messages naming the key.</summary>
@@ -75,6 +96,13 @@ internal sealed class CheckpointOptionsSetup(IConfiguration section) : IConfigur
         }
 
         return problems;
+    }
+
+    /// <summary>True when the key is present with an empty value (JSON <c>null</c> or <c>""</c>, an empty environment variable).</summary>
+    private static bool IsEmpty(IConfiguration section, string key)
+    {
+        var child = section.GetChildren().FirstOrDefault(c => string.Equals(c.Key, key, StringComparison.OrdinalIgnoreCase));
+        return child is not null && string.IsNullOrEmpty(child.Value) && !child.GetChildren().Any();
     }
 
     private static bool IsInt(string value) => int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _);
