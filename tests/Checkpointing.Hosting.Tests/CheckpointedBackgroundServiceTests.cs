@@ -37,13 +37,8 @@ public sealed class CheckpointedBackgroundServiceTests
         using var directory = new TestDirectory();
         var script = new WorkerScript { Total = 10, BlockAtStep = 3 };
         using var host = TestHost.Build(directory.Path, script);
-        await host.StartAsync();
-        await script.Entered.Task.WaitAsync(TimeSpan.FromMinutes(1));
 
-        var stopping = host.StopAsync();
-        await script.StopCalled.Task.WaitAsync(TimeSpan.FromMinutes(1));
-        script.Gate.SetResult();
-        await stopping;
+        await TestHost.StopDuringBlockedStepAsync(host, script);
 
         var latest = TestHost.Latest(directory.Path)!;
         Assert.Equal(CheckpointStatus.Interrupted, latest.Metadata.Status);
@@ -62,12 +57,7 @@ public sealed class CheckpointedBackgroundServiceTests
         var first = new WorkerScript { Total = 8, BlockAtStep = 2 };
         using (var host = TestHost.Build(directory.Path, first))
         {
-            await host.StartAsync();
-            await first.Entered.Task.WaitAsync(TimeSpan.FromMinutes(1));
-            var stopping = host.StopAsync();
-            await first.StopCalled.Task.WaitAsync(TimeSpan.FromMinutes(1));
-            first.Gate.SetResult();
-            await stopping;
+            await TestHost.StopDuringBlockedStepAsync(host, first);
         }
 
         var second = new WorkerScript { Total = 8 };
@@ -185,23 +175,7 @@ public sealed class CheckpointedBackgroundServiceTests
     [Fact]
     public async Task Run_SaveSlowerThanTheShutdownTimeout_WarnsOnceNamingHostOptions()
     {
-        using var directory = new TestDirectory();
-        var clock = new FakeTimeProvider();
-        var logs = new LogCollector();
-        var script = new WorkerScript { Total = 4 };
-        using var host = TestHost.Build(
-            directory.Path,
-            script,
-            new CheckpointedServiceOptions { SaveEvery = null, SaveEveryNSteps = 1 },
-            logs,
-            shutdownTimeout: TimeSpan.FromSeconds(10),
-            services: s =>
-            {
-                s.AddSingleton<TimeProvider>(clock);
-                s.Configure<CheckpointOptions>(o => o.Serializer = new SlowSerializer(clock, TimeSpan.FromSeconds(12)));
-            });
-
-        await host.RunAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        var logs = await RunTimedAsync(steps: 4, stepTime: TimeSpan.Zero, saveTime: TimeSpan.FromSeconds(12), shutdownTimeout: TimeSpan.FromSeconds(10));
 
         var warning = Assert.Single(logs.WithId(WarningEvent));
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
@@ -213,23 +187,7 @@ public sealed class CheckpointedBackgroundServiceTests
     [Fact]
     public async Task Run_StepAndSaveTogetherLongerThanTheShutdownTimeout_Warns()
     {
-        using var directory = new TestDirectory();
-        var clock = new FakeTimeProvider();
-        var logs = new LogCollector();
-        var script = new WorkerScript { Total = 3, Clock = clock, StepTime = TimeSpan.FromSeconds(20) };
-        using var host = TestHost.Build(
-            directory.Path,
-            script,
-            new CheckpointedServiceOptions { SaveEvery = null, SaveEveryNSteps = 1 },
-            logs,
-            shutdownTimeout: TimeSpan.FromSeconds(30),
-            services: s =>
-            {
-                s.AddSingleton<TimeProvider>(clock);
-                s.Configure<CheckpointOptions>(o => o.Serializer = new SlowSerializer(clock, TimeSpan.FromSeconds(8)));
-            });
-
-        await host.RunAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        var logs = await RunTimedAsync(steps: 3, stepTime: TimeSpan.FromSeconds(20), saveTime: TimeSpan.FromSeconds(8), shutdownTimeout: TimeSpan.FromSeconds(30));
 
         // 20 s step + 8 s save = 28 s, more than 90% of 30 s.
         Assert.Contains("could take 28.0 s (save 8.0 s, step 20.0 s)", Assert.Single(logs.WithId(WarningEvent)).Message, StringComparison.Ordinal);
@@ -238,22 +196,7 @@ public sealed class CheckpointedBackgroundServiceTests
     [Fact]
     public async Task Run_SavesThatFitTheShutdownTimeout_DoNotWarn()
     {
-        using var directory = new TestDirectory();
-        var clock = new FakeTimeProvider();
-        var logs = new LogCollector();
-        using var host = TestHost.Build(
-            directory.Path,
-            new WorkerScript { Total = 4, Clock = clock, StepTime = TimeSpan.FromSeconds(5) },
-            new CheckpointedServiceOptions { SaveEvery = null, SaveEveryNSteps = 1 },
-            logs,
-            shutdownTimeout: TimeSpan.FromSeconds(30),
-            services: s =>
-            {
-                s.AddSingleton<TimeProvider>(clock);
-                s.Configure<CheckpointOptions>(o => o.Serializer = new SlowSerializer(clock, TimeSpan.FromSeconds(20)));
-            });
-
-        await host.RunAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        var logs = await RunTimedAsync(steps: 4, stepTime: TimeSpan.FromSeconds(5), saveTime: TimeSpan.FromSeconds(20), shutdownTimeout: TimeSpan.FromSeconds(30));
 
         Assert.Empty(logs.WithId(WarningEvent));
     }
@@ -282,6 +225,28 @@ public sealed class CheckpointedBackgroundServiceTests
         Assert.IsType<CheckpointLockedException>(host.Worker().ExecuteTask!.Exception!.InnerException);
         Assert.Empty(script.StepsRun);
         Assert.Empty(holder.List());
+    }
+
+    /// <summary>Runs <paramref name="steps"/> steps to completion, saving after each, with steps and saves taking the given fake time; returns the log.</summary>
+    private static async Task<LogCollector> RunTimedAsync(int steps, TimeSpan stepTime, TimeSpan saveTime, TimeSpan shutdownTimeout)
+    {
+        using var directory = new TestDirectory();
+        var clock = new FakeTimeProvider();
+        var logs = new LogCollector();
+        using var host = TestHost.Build(
+            directory.Path,
+            new WorkerScript { Total = steps, Clock = clock, StepTime = stepTime },
+            new CheckpointedServiceOptions { SaveEvery = null, SaveEveryNSteps = 1 },
+            logs,
+            shutdownTimeout,
+            services: s =>
+            {
+                s.AddSingleton<TimeProvider>(clock);
+                s.Configure<CheckpointOptions>(o => o.Serializer = new SlowSerializer(clock, saveTime));
+            });
+
+        await host.RunAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        return logs;
     }
 
     /// <summary>JSON that takes <paramref name="duration"/> of fake time to write: a slow save without sleeping.</summary>

@@ -53,6 +53,20 @@ internal static class TestHost
         return manager.List();
     }
 
+    /// <summary>
+    /// Starts the host, waits until the worker is inside the script's blocking step, stops the host, and lets the
+    /// step finish only once the stopping token has fired: the step is always the last one, whatever the timing.
+    /// </summary>
+    public static async Task StopDuringBlockedStepAsync(IHost host, WorkerScript script)
+    {
+        await host.StartAsync();
+        await script.Entered.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        var stopping = host.StopAsync();
+        await script.StopCalled.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        script.Gate.SetResult();
+        await stopping;
+    }
+
     /// <summary>Starts the host and waits until the worker has ended on its own (completed or failed).</summary>
     public static async Task RunToEndAsync(IHost host)
     {
