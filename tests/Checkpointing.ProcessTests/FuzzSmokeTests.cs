@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Xunit.Abstractions;
@@ -19,35 +18,14 @@ public sealed partial class FuzzSmokeTests(ITestOutputHelper output)
     public async Task RunScript_BoundedRun_ExecutesAndFindsNothing(string target)
     {
         var seconds = int.TryParse(Environment.GetEnvironmentVariable("CKPT_FUZZ_SECONDS"), NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s > 0 ? s : 60;
-        var script = Path.Combine(RepositoryRoot(), "fuzz", "run.sh");
-        var start = new ProcessStartInfo("bash", [script, target, seconds.ToString(CultureInfo.InvariantCulture)])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["FUZZ_WORK"] = Path.Combine(Path.GetTempPath(), "ckpt-fuzz-smoke");
-
-        var watch = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using (var guard = new CancellationTokenSource(TimeSpan.FromSeconds(seconds + 300)))
-        {
-            try
-            {
-                await process.WaitForExitAsync(guard.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"fuzz/run.sh {target} {seconds} did not finish in {seconds + 300} s.");
-            }
-        }
-
-        var text = await stdout + await stderr;
-        output.WriteLine($"fuzz/run.sh {target} {seconds} took {watch.Elapsed.TotalSeconds:F0} s, exit {process.ExitCode}:{Environment.NewLine}{text}");
-        if (process.ExitCode == 2 && text.Contains("afl-fuzz is missing", StringComparison.Ordinal))
+        var run = await BashScript.RunAsync(
+            Path.Combine("fuzz", "run.sh"),
+            [target, seconds.ToString(CultureInfo.InvariantCulture)],
+            TimeSpan.FromSeconds(seconds + 300),
+            new Dictionary<string, string> { ["FUZZ_WORK"] = Path.Combine(Path.GetTempPath(), "ckpt-fuzz-smoke") });
+        var text = run.Output;
+        output.WriteLine($"fuzz/run.sh {target} {seconds} took {run.Elapsed.TotalSeconds:F0} s, exit {run.ExitCode}:{Environment.NewLine}{text}");
+        if (run.ExitCode == 2 && text.Contains("afl-fuzz is missing", StringComparison.Ordinal))
         {
             Assert.False(TestSettings.InCi, "afl++ is not installed; CI must install it (apt-get install -y afl++) so the readers are fuzzed.");
             output.WriteLine("SKIPPED: afl-fuzz is not on PATH (install the Debian package afl++; with CI=true this is a failure).");
@@ -55,24 +33,11 @@ public sealed partial class FuzzSmokeTests(ITestOutputHelper output)
         }
 
         var stats = StatsLine().Match(text);
-        Assert.True(stats.Success, $"fuzz/run.sh printed no statistics (exit {process.ExitCode}):{Environment.NewLine}{text}");
+        Assert.True(stats.Success, $"fuzz/run.sh printed no statistics (exit {run.ExitCode}):{Environment.NewLine}{text}");
         Assert.True(long.Parse(stats.Groups["execs"].Value, CultureInfo.InvariantCulture) > 0, "AFL++ ran no input.");
         Assert.True(
-            process.ExitCode == 0 && stats.Groups["crashes"].Value == "0" && stats.Groups["hangs"].Value == "0",
+            run.ExitCode == 0 && stats.Groups["crashes"].Value == "0" && stats.Groups["hangs"].Value == "0",
             $"The fuzzer found failing inputs; they were copied into tests/Checkpointing.Tests/Fuzzing/Regressions/{target}:{Environment.NewLine}{text}");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Checkpointing.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Checkpointing.slnx above {AppContext.BaseDirectory}.");
     }
 
     [GeneratedRegex(@"execs_done=(?<execs>\d+) .*saved_crashes=(?<crashes>\d+) saved_hangs=(?<hangs>\d+)")]

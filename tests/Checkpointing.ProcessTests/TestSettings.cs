@@ -22,4 +22,18 @@ internal static class TestSettings
 
     /// <summary>True when running in CI (the CI script sets <c>CI=true</c>).</summary>
     public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The checkout this test assembly was built from (the directory holding Checkpointing.slnx).</summary>
+    public static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Checkpointing.slnx")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No Checkpointing.slnx above {AppContext.BaseDirectory}.");
+    }
 }
