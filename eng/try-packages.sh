@@ -49,6 +49,9 @@ step "run it twice: the second run resumes"
 "$work/app/Consumer" "$work/checkpoints"
 "$work/app/Consumer" "$work/checkpoints"
 
+step "the same program under the generic host (Checkpointing.Hosting): runs to completion and stops itself"
+"$work/app/Consumer" hosted "$work/checkpoints"
+
 step "dotnet tool install Checkpointing.Cli --version $version --tool-path tools"
 dotnet tool install Checkpointing.Cli --version "$version" --tool-path "$work/tools" --configfile "$work/nuget.config"
 NO_COLOR=1 "$work/tools/ckpt" list --root "$work/checkpoints"

@@ -5,8 +5,8 @@ namespace Checkpointing.ProcessTests;
 
 /// <summary>
 /// The packages work from outside the solution: eng/try-packages.sh packs them, publishes a scratch program that uses
-/// Checkpointing only through its package as native AOT (warnings as errors), runs it twice, and installs the ckpt tool
-/// from the same folder. The files the packaged program wrote are then read back with the library under test.
+/// Checkpointing and Checkpointing.Hosting only through their packages as native AOT (warnings as errors), runs it twice
+/// plus once under the generic host, and installs the ckpt tool from the same folder. The files the packaged program wrote are then read back with the library under test.
 /// </summary>
 public sealed class PackagingTests(ITestOutputHelper output)
 {
@@ -21,7 +21,7 @@ public sealed class PackagingTests(ITestOutputHelper output)
         Assert.True(run.ExitCode == 0, $"eng/try-packages.sh failed with exit code {run.ExitCode}:{Environment.NewLine}{run.Output}");
 
         var packages = Directory.GetFiles(Path.Combine(work, "packages"), "*.nupkg").Select(Path.GetFileName).ToArray();
-        foreach (var id in new[] { "Checkpointing", "Checkpointing.Cli" })
+        foreach (var id in new[] { "Checkpointing", "Checkpointing.Hosting", "Checkpointing.Cli" })
         {
             Assert.Contains(packages, p => p!.StartsWith(id + ".0.", StringComparison.Ordinal));
         }
@@ -32,8 +32,10 @@ public sealed class PackagingTests(ITestOutputHelper output)
 
         Assert.Contains("resumed=False start=0 total=6 latest=3", run.Output, StringComparison.Ordinal);
         Assert.Contains("resumed=True start=3 total=21 latest=6", run.Output, StringComparison.Ordinal);
+        Assert.Contains("hosted status=Completed step=4 total=10 kept=2", run.Output, StringComparison.Ordinal);
         Assert.Contains("smoke/consumer", run.Output, StringComparison.Ordinal);
-        Assert.Contains("5 checkpoint(s) in 1 run(s) checked: 5 valid, 0 damaged.", run.Output, StringComparison.Ordinal);
+        Assert.Contains("smoke/hosted", run.Output, StringComparison.Ordinal);
+        Assert.Contains("7 checkpoint(s) in 2 run(s) checked: 7 valid, 0 damaged.", run.Output, StringComparison.Ordinal);
 
         using var reader = new CheckpointManager("smoke", "consumer", new CheckpointOptions
         {
