@@ -41,6 +41,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     private readonly CheckpointOptions _options;
     private readonly BackgroundSaveQueue _background;
     private readonly SnapshotBlockPool _snapshotBlocks = new();
+    private readonly RunTelemetry _telemetry;
 
     // The writer's view of its own files, so that a save neither lists the directory nor stats each file.
     // Loaded on the first save, updated by saves, deletions and quarantines, replaced by every full
@@ -99,6 +100,8 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
                 throw;
             }
         }
+
+        _telemetry = new RunTelemetry(Instruments.For(_options.MeterFactory), processType, name, ChunkCodec.Name(ChunkCodec.FromOption(_options.Compression)), gauged: !_options.ReadOnly);
     }
 
     /// <summary>The process type this manager was opened with.</summary>
@@ -126,6 +129,9 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
 
     /// <summary>The clock from the options.</summary>
     internal TimeProvider TimeProvider => _time;
+
+    /// <summary>The run's metrics and spans, for its journal.</summary>
+    internal RunTelemetry Telemetry => _telemetry;
 
     /// <summary>
     /// Saves <paramref name="state"/> as a new checkpoint and returns once it is durable (fsynced and
@@ -285,14 +291,28 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     public Checkpoint<T>? LoadLatest<T>()
     {
         ThrowIfDisposed();
-        var found = FindNewestValid(readState: true);
-        if (found is null)
+        var started = Stopwatch.GetTimestamp();
+        using var activity = _telemetry.StartLoad();
+        try
         {
-            return null;
-        }
+            var found = FindNewestValid(readState: true);
+            if (found is null)
+            {
+                _telemetry.LoadSucceeded(activity, started, loaded: null);
+                Log.NothingToLoad(_logger, RunDirectory);
+                return null;
+            }
 
-        var (metadata, state, skipped) = found.Value;
-        return new Checkpoint<T>(Deserialize<T>(state, metadata), metadata, skipped);
+            var (metadata, state, skipped) = found.Value;
+            var checkpoint = new Checkpoint<T>(Deserialize<T>(state, metadata), metadata, skipped);
+            Loaded(activity, started, metadata);
+            return checkpoint;
+        }
+        catch (Exception ex)
+        {
+            _telemetry.LoadFailed(activity, started, ex);
+            throw;
+        }
     }
 
     /// <summary>Asynchronous <see cref="LoadLatest{T}"/>.</summary>
@@ -512,6 +532,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         _background.WaitIdle();
         _snapshotBlocks.Clear();
         _disposed = true;
+        _telemetry.Close();
         _writeGate.Wait();
         try
         {
@@ -545,6 +566,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         await _background.WhenIdleAsync(CancellationToken.None).ConfigureAwait(false);
         _snapshotBlocks.Clear();
         _disposed = true;
+        _telemetry.Close();
         await _writeGate.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -805,6 +827,60 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     {
         ThrowIfDisposed();
         var started = Stopwatch.GetTimestamp();
+        using var activity = _telemetry.StartSave(step);
+        CheckpointFileName name;
+        Manifest manifest;
+        long length;
+        try
+        {
+            (name, manifest, length) = WriteCheckpoint(payload, stateType, serializerName, step, totalSteps, status, metrics, tags, sections, snapshot, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            _telemetry.SaveFailed(activity, started, ex);
+            if (ex is OperationCanceledException)
+            {
+                Log.SaveCancelled(_logger, step);
+            }
+            else
+            {
+                Log.SaveFailed(_logger, ex, step);
+            }
+
+            throw;
+        }
+
+        lock (_cacheLock)
+        {
+            _manifestCache[name.FileName] = (manifest, length);
+            if (_index is not null)
+            {
+                _index[name.FileName] = (name, length);
+                _indexVersion++;
+            }
+        }
+
+        var metadata = ToMetadata(manifest, name, length);
+        _telemetry.SaveSucceeded(activity, started, name.Id, step, totalSteps, length);
+        Log.Saved(_logger, name.Id, step, length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        ApplyRetention(name);
+        return metadata;
+    }
+
+    /// <summary>Writes and publishes one checkpoint file; the caller holds the write gate.</summary>
+    private (CheckpointFileName Name, Manifest Manifest, long Length) WriteCheckpoint(
+        ReadOnlyMemory<byte> payload,
+        string stateType,
+        string serializerName,
+        long step,
+        long? totalSteps,
+        CheckpointStatus status,
+        IReadOnlyDictionary<string, double>? metrics,
+        IReadOnlyDictionary<string, string>? tags,
+        List<SectionContent>? sections,
+        JournalSnapshotContent? snapshot,
+        CancellationToken cancellationToken)
+    {
         var now = _time.GetUtcNow();
         EnsureIndex();
         var discriminator = 0;
@@ -846,69 +922,48 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             manifest.FormatVersion = $"{FormatConstants.MajorVersion}.{minorVersion}";
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         long length;
-        try
+        using var pending = _store.CreatePending(name.FileName);
+        using (var writer = new CheckpointFileWriter(pending, _options.Compression, minorVersion: minorVersion, minCompressedLength: CheckpointFileWriter.SmallChunkLength))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            using var pending = _store.CreatePending(name.FileName);
-            using (var writer = new CheckpointFileWriter(pending, _options.Compression, minorVersion: minorVersion, minCompressedLength: CheckpointFileWriter.SmallChunkLength))
+            writer.WriteSection(FormatConstants.StateSectionName, "state", "application/json", payload.Span);
+            if (snapshot?.ExtraSectionName is { } extraName)
             {
-                writer.WriteSection(FormatConstants.StateSectionName, "state", "application/json", payload.Span);
-                if (snapshot?.ExtraSectionName is { } extraName)
-                {
-                    writer.WriteSection(extraName, extraName, "application/json", snapshot.ExtraSection.Span);
-                }
-
-                foreach (var section in sections ?? [])
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    writer.WriteSection(section.Name, BinarySectionKind, "application/octet-stream", section);
-                }
-
-                length = writer.Finish(manifest);
+                writer.WriteSection(extraName, extraName, "application/json", snapshot.ExtraSection.Span);
             }
 
-            cancellationToken.ThrowIfCancellationRequested();
-
-            // Between the rename and the directory fsync the file is visible but not yet durable (and is
-            // deleted if that fsync fails): readers of this manager must not take it for the latest.
-            lock (_cacheLock)
+            foreach (var section in sections ?? [])
             {
-                _publishing.Add(name.FileName);
+                cancellationToken.ThrowIfCancellationRequested();
+                writer.WriteSection(section.Name, BinarySectionKind, "application/octet-stream", section);
             }
 
-            try
-            {
-                pending.Publish();
-            }
-            finally
-            {
-                lock (_cacheLock)
-                {
-                    _publishing.Remove(name.FileName);
-                }
-            }
-        }
-        catch (Exception ex) when (ex is CheckpointStorageException)
-        {
-            Log.SaveFailed(_logger, ex, step);
-            throw;
+            length = writer.Finish(manifest);
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // Between the rename and the directory fsync the file is visible but not yet durable (and is
+        // deleted if that fsync fails): readers of this manager must not take it for the latest.
         lock (_cacheLock)
         {
-            _manifestCache[name.FileName] = (manifest, length);
-            if (_index is not null)
+            _publishing.Add(name.FileName);
+        }
+
+        try
+        {
+            pending.Publish();
+        }
+        finally
+        {
+            lock (_cacheLock)
             {
-                _index[name.FileName] = (name, length);
-                _indexVersion++;
+                _publishing.Remove(name.FileName);
             }
         }
 
-        var metadata = ToMetadata(manifest, name, length);
-        Log.Saved(_logger, name.Id, step, length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        ApplyRetention(name);
-        return metadata;
+        return (name, manifest, length);
     }
 
     private void ApplyRetention(CheckpointFileName justWritten)
@@ -1000,6 +1055,20 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
 
     private (CheckpointMetadata Metadata, ReadOnlyMemory<byte> State, ReadOnlyMemory<byte>? Extra, IReadOnlyList<SkippedCheckpoint> Skipped)? FindNewestValid(bool readState, bool snapshotsOnly, string? extraSection)
     {
+        using var activity = _telemetry.StartRecover();
+        try
+        {
+            return FindNewestValid(readState, snapshotsOnly, extraSection, activity);
+        }
+        catch (Exception ex)
+        {
+            _telemetry.RecoverFailed(activity, ex);
+            throw;
+        }
+    }
+
+    private (CheckpointMetadata Metadata, ReadOnlyMemory<byte> State, ReadOnlyMemory<byte>? Extra, IReadOnlyList<SkippedCheckpoint> Skipped)? FindNewestValid(bool readState, bool snapshotsOnly, string? extraSection, Activity? activity)
+    {
         var damaged = new List<(string FileName, string Reason)>();
         var superseded = new List<(string FileName, string Reason)>();
         WriterRecord? writers = null;
@@ -1031,11 +1100,13 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
 
                 // Quarantine only once a valid checkpoint takes their place: when nothing is valid,
                 // the files stay put so the next start fails loudly instead of silently starting over.
-                var skipped = superseded.Concat(damaged).Select(d => Skip(d.FileName, d.Reason, quarantine: true)).ToList();
+                var skipped = superseded.Concat(damaged).Select(d => Skip(d.FileName, d.Reason, quarantine: true, activity)).ToList();
                 if (skipped.Count > 0)
                 {
                     Log.FellBack(_logger, metadata.Id, metadata.Step, skipped.Count);
                 }
+
+                _telemetry.Recovered(activity, metadata, skipped.Count);
 
                 return (metadata, state, extra, skipped);
             }
@@ -1054,7 +1125,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             return null;
         }
 
-        var all = damaged.Select(d => Skip(d.FileName, d.Reason, quarantine: false)).ToList();
+        var all = damaged.Select(d => Skip(d.FileName, d.Reason, quarantine: false, activity)).ToList();
         var list = string.Join(Environment.NewLine, all.Select(s => $"  - {s.FileName}: {s.Reason}"));
         throw new CheckpointCorruptException(
             $"Run '{ProcessType}/{Name}' has {all.Count} checkpoint(s) but none is valid:{Environment.NewLine}{list}{Environment.NewLine}" +
@@ -1064,15 +1135,33 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
 
     private Checkpoint<T> LoadFile<T>(CheckpointFileName name)
     {
-        var entry = ListNames().FirstOrDefault(n => n.Name == name);
-        if (entry.Name is null)
+        var started = Stopwatch.GetTimestamp();
+        using var activity = _telemetry.StartLoad();
+        try
         {
-            throw new CheckpointNotFoundException($"Run '{ProcessType}/{Name}' has no checkpoint '{name.Id}'. Use List() to see the ones it has.");
-        }
+            var entry = ListNames().FirstOrDefault(n => n.Name == name);
+            if (entry.Name is null)
+            {
+                throw new CheckpointNotFoundException($"Run '{ProcessType}/{Name}' has no checkpoint '{name.Id}'. Use List() to see the ones it has.");
+            }
 
-        var (manifest, state, storedLength) = ReadVerified(entry.Name, entry.Length, readState: true);
-        var metadata = ToMetadata(manifest, entry.Name, storedLength);
-        return new Checkpoint<T>(Deserialize<T>(state, metadata), metadata, []);
+            var (manifest, state, storedLength) = ReadVerified(entry.Name, entry.Length, readState: true);
+            var metadata = ToMetadata(manifest, entry.Name, storedLength);
+            var checkpoint = new Checkpoint<T>(Deserialize<T>(state, metadata), metadata, []);
+            Loaded(activity, started, metadata);
+            return checkpoint;
+        }
+        catch (Exception ex)
+        {
+            _telemetry.LoadFailed(activity, started, ex);
+            throw;
+        }
+    }
+
+    private void Loaded(Activity? activity, long started, CheckpointMetadata metadata)
+    {
+        _telemetry.LoadSucceeded(activity, started, metadata);
+        Log.Loaded(_logger, metadata.Id, metadata.Step, metadata.StoredBytes, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     private (Manifest Manifest, ReadOnlyMemory<byte> State, long Length) ReadVerified(CheckpointFileName name, long listedLength, bool readState)
@@ -1140,7 +1229,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         }
     }
 
-    private SkippedCheckpoint Skip(string fileName, string reason, bool quarantine)
+    private SkippedCheckpoint Skip(string fileName, string reason, bool quarantine, Activity? activity)
     {
         Forget(fileName);
         string? movedTo = null;
@@ -1158,6 +1247,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         }
 
         Log.Quarantined(_logger, fileName, reason, movedTo);
+        RunTelemetry.Skipped(activity, fileName, reason, movedTo);
         return new SkippedCheckpoint(fileName, reason, movedTo);
     }
 
