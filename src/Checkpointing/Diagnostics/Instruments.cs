@@ -21,9 +21,6 @@ internal sealed class Instruments
 
     public static readonly ActivitySource Source = new(CheckpointingTelemetry.ActivitySourceName, Version);
 
-    /// <summary>The instruments of the static meter, used when no meter factory is given.</summary>
-    public static readonly Instruments Shared = new(new Meter(CheckpointingTelemetry.MeterName, Version));
-
     private static readonly ConditionalWeakTable<Meter, Instruments> FromFactories = new();
 
     // 1 ms to 10 minutes: a small save takes about a millisecond, a large one minutes.
@@ -37,6 +34,10 @@ internal sealed class Instruments
     {
         HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     };
+
+    /// <summary>The instruments of the static meter, used when no meter factory is given.</summary>
+    /// <remarks>After the advice above: static fields are initialised in the order they are written.</remarks>
+    public static readonly Instruments Shared = new(new Meter(CheckpointingTelemetry.MeterName, Version));
 
     // The writable managers open on this meter; weak, so a manager never disposed is still collected.
     private readonly ConditionalWeakTable<RunTelemetry, object?> _runs = new();
