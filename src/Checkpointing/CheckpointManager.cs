@@ -80,6 +80,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         _time = _options.TimeProvider;
         _retention = new RetentionPlanner(_options);
         _background = new BackgroundSaveQueue(WriteCaptured, ReleaseCaptured);
+        _telemetry = new RunTelemetry(_options.MeterFactory, processType, name, ChunkCodec.Name(ChunkCodec.FromOption(_options.Compression)), gauged: !_options.ReadOnly);
 
         if (!_options.ReadOnly)
         {
@@ -101,7 +102,6 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             }
         }
 
-        _telemetry = new RunTelemetry(Instruments.For(_options.MeterFactory), processType, name, ChunkCodec.Name(ChunkCodec.FromOption(_options.Compression)), gauged: !_options.ReadOnly);
     }
 
     /// <summary>The process type this manager was opened with.</summary>
@@ -833,7 +833,86 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         long length;
         try
         {
-            (name, manifest, length) = WriteCheckpoint(payload, stateType, serializerName, step, totalSteps, status, metrics, tags, sections, snapshot, cancellationToken);
+            var now = _time.GetUtcNow();
+            EnsureIndex();
+            var discriminator = 0;
+            name = CheckpointFileName.Create(step, now, discriminator);
+            while (IsIndexed(name.FileName))
+            {
+                name = CheckpointFileName.Create(step, now, ++discriminator);
+            }
+
+            manifest = new Manifest
+            {
+                CheckpointId = name.Id,
+                ProcessType = ProcessType,
+                Name = Name,
+                Step = step,
+                TotalSteps = totalSteps,
+                Status = status,
+                CreatedUtc = now.ToUniversalTime(),
+                Metrics = metrics is null ? [] : new Dictionary<string, double>(metrics, StringComparer.Ordinal),
+                Tags = tags is null ? [] : new Dictionary<string, string>(tags, StringComparer.Ordinal),
+                WriterHost = MachineName,
+                WriterProcessId = Environment.ProcessId,
+                WriterGeneration = _writerLock?.Generation,
+                Compression = ChunkCodec.Name(ChunkCodec.FromOption(_options.Compression)),
+                Serializer = serializerName,
+                StateType = stateType,
+            };
+            var minorVersion = FormatConstants.MinorVersion;
+            if (snapshot is not null)
+            {
+                manifest.JournalSequence = snapshot.JournalSequence;
+                minorVersion = FormatConstants.JournalSequenceMinorVersion;
+                manifest.FormatVersion = $"{FormatConstants.MajorVersion}.{minorVersion}";
+            }
+
+            if (sections is { Count: > 0 })
+            {
+                minorVersion = FormatConstants.BinarySectionsMinorVersion;
+                manifest.FormatVersion = $"{FormatConstants.MajorVersion}.{minorVersion}";
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            using var pending = _store.CreatePending(name.FileName);
+            using (var writer = new CheckpointFileWriter(pending, _options.Compression, minorVersion: minorVersion, minCompressedLength: CheckpointFileWriter.SmallChunkLength))
+            {
+                writer.WriteSection(FormatConstants.StateSectionName, "state", "application/json", payload.Span);
+                if (snapshot?.ExtraSectionName is { } extraName)
+                {
+                    writer.WriteSection(extraName, extraName, "application/json", snapshot.ExtraSection.Span);
+                }
+
+                foreach (var section in sections ?? [])
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    writer.WriteSection(section.Name, BinarySectionKind, "application/octet-stream", section);
+                }
+
+                length = writer.Finish(manifest);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+
+            // Between the rename and the directory fsync the file is visible but not yet durable (and is
+            // deleted if that fsync fails): readers of this manager must not take it for the latest.
+            lock (_cacheLock)
+            {
+                _publishing.Add(name.FileName);
+            }
+
+            try
+            {
+                pending.Publish();
+            }
+            finally
+            {
+                lock (_cacheLock)
+                {
+                    _publishing.Remove(name.FileName);
+                }
+            }
         }
         catch (Exception ex)
         {
@@ -865,105 +944,6 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         Log.Saved(_logger, name.Id, step, length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         ApplyRetention(name);
         return metadata;
-    }
-
-    /// <summary>Writes and publishes one checkpoint file; the caller holds the write gate.</summary>
-    private (CheckpointFileName Name, Manifest Manifest, long Length) WriteCheckpoint(
-        ReadOnlyMemory<byte> payload,
-        string stateType,
-        string serializerName,
-        long step,
-        long? totalSteps,
-        CheckpointStatus status,
-        IReadOnlyDictionary<string, double>? metrics,
-        IReadOnlyDictionary<string, string>? tags,
-        List<SectionContent>? sections,
-        JournalSnapshotContent? snapshot,
-        CancellationToken cancellationToken)
-    {
-        var now = _time.GetUtcNow();
-        EnsureIndex();
-        var discriminator = 0;
-        var name = CheckpointFileName.Create(step, now, discriminator);
-        while (IsIndexed(name.FileName))
-        {
-            name = CheckpointFileName.Create(step, now, ++discriminator);
-        }
-
-        var manifest = new Manifest
-        {
-            CheckpointId = name.Id,
-            ProcessType = ProcessType,
-            Name = Name,
-            Step = step,
-            TotalSteps = totalSteps,
-            Status = status,
-            CreatedUtc = now.ToUniversalTime(),
-            Metrics = metrics is null ? [] : new Dictionary<string, double>(metrics, StringComparer.Ordinal),
-            Tags = tags is null ? [] : new Dictionary<string, string>(tags, StringComparer.Ordinal),
-            WriterHost = MachineName,
-            WriterProcessId = Environment.ProcessId,
-            WriterGeneration = _writerLock?.Generation,
-            Compression = ChunkCodec.Name(ChunkCodec.FromOption(_options.Compression)),
-            Serializer = serializerName,
-            StateType = stateType,
-        };
-        var minorVersion = FormatConstants.MinorVersion;
-        if (snapshot is not null)
-        {
-            manifest.JournalSequence = snapshot.JournalSequence;
-            minorVersion = FormatConstants.JournalSequenceMinorVersion;
-            manifest.FormatVersion = $"{FormatConstants.MajorVersion}.{minorVersion}";
-        }
-
-        if (sections is { Count: > 0 })
-        {
-            minorVersion = FormatConstants.BinarySectionsMinorVersion;
-            manifest.FormatVersion = $"{FormatConstants.MajorVersion}.{minorVersion}";
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        long length;
-        using var pending = _store.CreatePending(name.FileName);
-        using (var writer = new CheckpointFileWriter(pending, _options.Compression, minorVersion: minorVersion, minCompressedLength: CheckpointFileWriter.SmallChunkLength))
-        {
-            writer.WriteSection(FormatConstants.StateSectionName, "state", "application/json", payload.Span);
-            if (snapshot?.ExtraSectionName is { } extraName)
-            {
-                writer.WriteSection(extraName, extraName, "application/json", snapshot.ExtraSection.Span);
-            }
-
-            foreach (var section in sections ?? [])
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                writer.WriteSection(section.Name, BinarySectionKind, "application/octet-stream", section);
-            }
-
-            length = writer.Finish(manifest);
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-
-        // Between the rename and the directory fsync the file is visible but not yet durable (and is
-        // deleted if that fsync fails): readers of this manager must not take it for the latest.
-        lock (_cacheLock)
-        {
-            _publishing.Add(name.FileName);
-        }
-
-        try
-        {
-            pending.Publish();
-        }
-        finally
-        {
-            lock (_cacheLock)
-            {
-                _publishing.Remove(name.FileName);
-            }
-        }
-
-        return (name, manifest, length);
     }
 
     private void ApplyRetention(CheckpointFileName justWritten)

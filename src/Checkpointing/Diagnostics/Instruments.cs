@@ -50,8 +50,8 @@ internal sealed class Instruments
         LoadDuration = meter.CreateHistogram("checkpointing.load.duration", "s", "Duration of checkpoint loads, verification and deserialisation included.", advice: OperationBuckets);
         LoadFallbacks = meter.CreateCounter<long>("checkpointing.load.fallbacks", "{fallback}", "Loads that used an older checkpoint because newer ones failed verification.");
         JournalCommitDuration = meter.CreateHistogram("checkpointing.journal.commit.duration", "s", "Duration of journal commits that wrote and fdatasynced records.", advice: CommitBuckets);
-        meter.CreateObservableGauge("checkpointing.run.step", ObserveSteps, "{step}", "The step last saved or loaded by each open writable manager.");
-        meter.CreateObservableGauge("checkpointing.run.progress", ObserveProgress, "1", "The step last saved or loaded over the run's total steps, 0 to 1, when the total is known.");
+        meter.CreateObservableGauge("checkpointing.run.step", () => Observe(static run => run.Step), "{step}", "The step last saved or loaded by each open writable manager.");
+        meter.CreateObservableGauge("checkpointing.run.progress", () => Observe(static run => run.Progress), "1", "The step last saved or loaded over the run's total steps, 0 to 1, when the total is known.");
     }
 
     public Histogram<double> SaveDuration { get; }
@@ -82,31 +82,19 @@ internal sealed class Instruments
 
     public void Unregister(RunTelemetry run) => _runs.Remove(run);
 
-    private IEnumerable<Measurement<long>> ObserveSteps()
+    /// <summary>One measurement per registered run that has a value: the gauges' callback.</summary>
+    private List<Measurement<T>> Observe<T>(Func<RunTelemetry, T?> read)
+        where T : struct
     {
-        List<Measurement<long>>? result = null;
+        var result = new List<Measurement<T>>();
         foreach (var (run, _) in _runs)
         {
-            if (run.Step is long step)
+            if (read(run) is T value)
             {
-                (result ??= []).Add(new Measurement<long>(step, run.RunTags));
+                result.Add(new Measurement<T>(value, run.RunTags));
             }
         }
 
-        return result ?? [];
-    }
-
-    private IEnumerable<Measurement<double>> ObserveProgress()
-    {
-        List<Measurement<double>>? result = null;
-        foreach (var (run, _) in _runs)
-        {
-            if (run.Progress is double progress)
-            {
-                (result ??= []).Add(new Measurement<double>(progress, run.RunTags));
-            }
-        }
-
-        return result ?? [];
+        return result;
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Checkpointing.Interop;
 
 namespace Checkpointing.Diagnostics;
@@ -23,7 +24,11 @@ internal sealed class RunTelemetry
     private const string ReasonTag = "checkpointing.reason";
     private const string QuarantinedToTag = "checkpointing.quarantined_to";
 
-    private readonly Instruments _instruments;
+    // Once per process: whether the shared meter and the activity source are being created on the thread pool.
+    private static int s_warmingUp;
+
+    private readonly IMeterFactory? _meterFactory;
+    private readonly Lock _gate = new();
     private readonly string _processType;
     private readonly string _name;
     private readonly string _compression;
@@ -33,24 +38,23 @@ internal sealed class RunTelemetry
     // a step with the previous total for an instant.
     private long _step = -1;
     private long _totalSteps;
+    private Instruments? _instruments;
+    private bool _closed;
 
-    /// <param name="instruments">The meter's instruments.</param>
+    /// <param name="meterFactory">Where the meter comes from; null for the shared static one.</param>
     /// <param name="processType">The run's process type.</param>
     /// <param name="name">The run's name.</param>
     /// <param name="compression">The compression saves use, as the format names it (<c>none</c>, <c>gzip</c>, <c>zstd</c>).</param>
     /// <param name="gauged">Whether the run's step and progress are reported (writable managers only: the writer owns the run's progress).</param>
-    public RunTelemetry(Instruments instruments, string processType, string name, string compression, bool gauged)
+    public RunTelemetry(IMeterFactory? meterFactory, string processType, string name, string compression, bool gauged)
     {
-        _instruments = instruments;
+        _meterFactory = meterFactory;
         _processType = processType;
         _name = name;
         _compression = compression;
         _gauged = gauged;
         RunTags = [new(Instruments.ProcessTypeTag, processType), new(Instruments.RunTag, name)];
-        if (gauged)
-        {
-            instruments.Register(this);
-        }
+        WarmUp();
     }
 
     /// <summary>The process type and run tags, for the gauges.</summary>
@@ -73,9 +77,13 @@ internal sealed class RunTelemetry
     /// <summary>Stops reporting the run's gauges (the manager was disposed).</summary>
     public void Close()
     {
-        if (_gauged)
+        lock (_gate)
         {
-            _instruments.Unregister(this);
+            _closed = true;
+            if (_gauged)
+            {
+                _instruments?.Unregister(this);
+            }
         }
     }
 
@@ -84,6 +92,10 @@ internal sealed class RunTelemetry
     {
         Volatile.Write(ref _totalSteps, totalSteps ?? 0);
         Volatile.Write(ref _step, step);
+        if (Volatile.Read(ref _instruments) is null)
+        {
+            Resolve();
+        }
     }
 
     public Activity? StartSave(long step)
@@ -109,34 +121,23 @@ internal sealed class RunTelemetry
             activity.SetTag(CheckpointIdTag, checkpointId).SetTag(BytesTag, bytes);
         }
 
-        if (_instruments.SaveDuration.Enabled)
+        RecordDuration(Meters.SaveDuration, started, withCompression: true, errorType: null);
+        if (Meters.SaveBytes.Enabled)
         {
-            _instruments.SaveDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, WithCompression());
-        }
-
-        if (_instruments.SaveBytes.Enabled)
-        {
-            _instruments.SaveBytes.Add(bytes, WithCompression());
+            Meters.SaveBytes.Add(bytes, WithCompression());
         }
     }
 
     /// <summary>Records a save that threw: a failure, or (without counting it as one) a cancellation.</summary>
     public void SaveFailed(Activity? activity, long started, Exception exception)
     {
-        var errorType = ErrorType(exception);
-        SetError(activity, exception, errorType);
-        if (_instruments.SaveDuration.Enabled)
-        {
-            var tags = WithCompression();
-            tags.Add(Instruments.ErrorTypeTag, errorType);
-            _instruments.SaveDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
-        }
-
-        if (exception is not OperationCanceledException && _instruments.SaveFailures.Enabled)
+        var errorType = SetError(activity, exception);
+        RecordDuration(Meters.SaveDuration, started, withCompression: true, errorType);
+        if (exception is not OperationCanceledException && Meters.SaveFailures.Enabled)
         {
             var tags = Tags();
             tags.Add(Instruments.ErrorTypeTag, errorType);
-            _instruments.SaveFailures.Add(1, tags);
+            Meters.SaveFailures.Add(1, tags);
         }
     }
 
@@ -148,22 +149,12 @@ internal sealed class RunTelemetry
             activity.SetTag(CheckpointIdTag, loaded.Id).SetTag(StepTag, loaded.Step).SetTag(BytesTag, loaded.StoredBytes);
         }
 
-        if (_instruments.LoadDuration.Enabled)
-        {
-            _instruments.LoadDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, Tags());
-        }
+        RecordDuration(Meters.LoadDuration, started, withCompression: false, errorType: null);
     }
 
     public void LoadFailed(Activity? activity, long started, Exception exception)
     {
-        var errorType = ErrorType(exception);
-        SetError(activity, exception, errorType);
-        if (_instruments.LoadDuration.Enabled)
-        {
-            var tags = Tags();
-            tags.Add(Instruments.ErrorTypeTag, errorType);
-            _instruments.LoadDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
-        }
+        RecordDuration(Meters.LoadDuration, started, withCompression: false, SetError(activity, exception));
     }
 
     /// <summary>The newest-first search chose <paramref name="chosen"/> after skipping <paramref name="skipped"/> newer files.</summary>
@@ -175,13 +166,13 @@ internal sealed class RunTelemetry
         }
 
         activity?.SetTag(CheckpointIdTag, chosen.Id).SetTag(StepTag, chosen.Step).SetTag(SkippedCountTag, skipped);
-        if (skipped > 0 && _instruments.LoadFallbacks.Enabled)
+        if (skipped > 0 && Meters.LoadFallbacks.Enabled)
         {
-            _instruments.LoadFallbacks.Add(1, Tags());
+            Meters.LoadFallbacks.Add(1, Tags());
         }
     }
 
-    public void RecoverFailed(Activity? activity, Exception exception) => SetError(activity, exception, ErrorType(exception));
+    public void RecoverFailed(Activity? activity, Exception exception) => SetError(activity, exception);
 
     public static void Skipped(Activity? activity, string fileName, string reason, string? quarantinedTo)
     {
@@ -195,10 +186,7 @@ internal sealed class RunTelemetry
 
     public void JournalCommitted(long started)
     {
-        if (_instruments.JournalCommitDuration.Enabled)
-        {
-            _instruments.JournalCommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, Tags());
-        }
+        RecordDuration(Meters.JournalCommitDuration, started, withCompression: false, errorType: null);
     }
 
     /// <summary>
@@ -208,9 +196,63 @@ internal sealed class RunTelemetry
     public static string ErrorType(Exception exception) =>
         exception is CheckpointStorageException { Errno: int errno } ? Errno.Name(errno) : exception.GetType().FullName ?? exception.GetType().Name;
 
-    private static void SetError(Activity? activity, Exception exception, string errorType)
+    /// <summary>Marks the span failed, and returns the failure's <c>error.type</c>.</summary>
+    private static string SetError(Activity? activity, Exception exception)
     {
+        var errorType = ErrorType(exception);
         activity?.SetStatus(ActivityStatusCode.Error, exception.Message).SetTag(Instruments.ErrorTypeTag, errorType);
+        return errorType;
+    }
+
+    private void RecordDuration(Histogram<double> histogram, long started, bool withCompression, string? errorType)
+    {
+        if (!histogram.Enabled)
+        {
+            return;
+        }
+
+        var tags = withCompression ? WithCompression() : Tags();
+        if (errorType is not null)
+        {
+            tags.Add(Instruments.ErrorTypeTag, errorType);
+        }
+
+        histogram.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+    }
+
+    /// <summary>The meter's instruments, from the first measurement on; the run's gauges report from then until <see cref="Close"/>.</summary>
+    private Instruments Meters => Volatile.Read(ref _instruments) ?? Resolve();
+
+    /// <summary>
+    /// Creating the first meter or activity source of a process costs about 10 ms (System.Diagnostics.DiagnosticSource
+    /// sets up its event sources), which would add to a process's first save. The shared ones are created on the thread
+    /// pool from the first manager's construction on, beside the run's opening and the first state's serialisation;
+    /// a first use that comes sooner waits for them (the type initializer's lock), so nothing is ever measured by halves.
+    /// </summary>
+    private void WarmUp()
+    {
+        if (_meterFactory is null && Interlocked.Exchange(ref s_warmingUp, 1) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static _ => GC.KeepAlive(Instruments.Shared), null);
+        }
+    }
+
+    private Instruments Resolve()
+    {
+        var instruments = Instruments.For(_meterFactory);
+        lock (_gate)
+        {
+            if (_instruments is null)
+            {
+                _instruments = instruments;
+                if (_gauged && !_closed)
+                {
+                    instruments.Register(this);
+                }
+            }
+
+            return _instruments;
+        }
     }
 
     private Activity? Start(string spanName)

@@ -1,10 +1,8 @@
 using System.Diagnostics.Metrics;
 using Checkpointing.Interop;
 using Checkpointing.Journaling;
-using Checkpointing.Storage;
 using Checkpointing.Tests.Crash;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Checkpointing.Tests.Diagnostics;
 
@@ -61,14 +59,7 @@ public sealed class MetricsTests : IDisposable
         using var durations = Collect<double>("checkpointing.save.duration");
         using var bytes = Collect<long>("checkpointing.save.bytes");
         var fs = new SimulatedFileSystem();
-        var options = new CheckpointOptions
-        {
-            RootDirectory = "/sim/telemetry",
-            MeterFactory = _run.Meters,
-            Compression = CheckpointCompression.None,
-            TimeProvider = new FakeTimeProvider(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero)),
-        };
-        using var manager = new CheckpointManager(TelemetryRun.ProcessType, _run.Name, options, fs, LocalStoreFaults.None);
+        using var manager = _run.OpenSimulated(fs);
         manager.Save(new TelemetryState("first", 1), step: 1);
 
         fs.FailAt(fs.OperationCount + 1, Errno.ENOSPC);
@@ -110,10 +101,7 @@ public sealed class MetricsTests : IDisposable
     [Fact]
     public void LoadLatest_StateOfAnotherType_RecordsLoadWithErrorType()
     {
-        using (var writer = _run.Open())
-        {
-            writer.Save(new TelemetryState("text", 1), step: 1);
-        }
+        _run.SaveAndClose(1);
 
         using var loads = Collect<double>("checkpointing.load.duration");
         using var manager = _run.Open();
@@ -162,10 +150,7 @@ public sealed class MetricsTests : IDisposable
     [Fact]
     public void RunGauges_AfterResume_ReportTheResumedStep()
     {
-        using (var writer = _run.Open())
-        {
-            writer.Save(new TelemetryState("a", 7), step: 7, totalSteps: 10);
-        }
+        _run.SaveAndClose(7, 10);
 
         using var steps = Collect<long>("checkpointing.run.step");
         using var progress = Collect<double>("checkpointing.run.progress");
@@ -177,6 +162,19 @@ public sealed class MetricsTests : IDisposable
         Assert.True(resumed);
         Assert.Equal(startStep, Assert.Single(steps.GetMeasurementSnapshot()).Value);
         Assert.Equal(0.7, Assert.Single(progress.GetMeasurementSnapshot()).Value, 12);
+    }
+
+    [Fact]
+    public void RunGauges_AfterGetRecoveryInfoOnly_ReportTheStepItFound()
+    {
+        _run.SaveAndClose(9);
+
+        using var steps = Collect<long>("checkpointing.run.step");
+        using var manager = _run.Open();
+        manager.GetRecoveryInfo();
+
+        steps.RecordObservableInstruments();
+        Assert.Equal(9, Assert.Single(steps.GetMeasurementSnapshot()).Value);
     }
 
     [Fact]

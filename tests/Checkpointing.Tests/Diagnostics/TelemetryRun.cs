@@ -1,4 +1,7 @@
+using Checkpointing.Storage;
+using Checkpointing.Tests.Crash;
 using Checkpointing.Tests.Manager;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Checkpointing.Tests.Diagnostics;
 
@@ -21,6 +24,22 @@ internal sealed class TelemetryRun : IDisposable
     });
 
     public CheckpointManager Open(Action<CheckpointOptions>? configure = null) => new(ProcessType, Name, Options(configure));
+
+    /// <summary>Opens the run on a simulated file system, whose faults a test sets.</summary>
+    public CheckpointManager OpenSimulated(SimulatedFileSystem fs) => new(ProcessType, Name, new CheckpointOptions
+    {
+        RootDirectory = "/sim/telemetry",
+        MeterFactory = Meters,
+        Compression = CheckpointCompression.None,
+        TimeProvider = new FakeTimeProvider(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero)),
+    }, fs, LocalStoreFaults.None);
+
+    /// <summary>Saves one checkpoint with a manager that is closed again.</summary>
+    public CheckpointMetadata SaveAndClose(long step, long? totalSteps = null)
+    {
+        using var manager = Open();
+        return manager.Save(new TelemetryState("saved", (int)step), step, totalSteps);
+    }
 
     /// <summary>Saves steps 1 and 2, then damages the newest file in its middle, so a load falls back to step 1.</summary>
     public (CheckpointMetadata Older, CheckpointMetadata Newer) SaveTwoAndDamageNewest()

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Checkpointing.Interop;
-using Checkpointing.Storage;
 using Checkpointing.Tests.Crash;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Checkpointing.Tests.Diagnostics;
 
@@ -58,13 +56,7 @@ public sealed class TracingTests : IDisposable
     public void Save_StorageError_SetsErrorStatusAndErrorType()
     {
         var fs = new SimulatedFileSystem();
-        var options = new CheckpointOptions
-        {
-            RootDirectory = "/sim/telemetry",
-            Compression = CheckpointCompression.None,
-            TimeProvider = new FakeTimeProvider(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero)),
-        };
-        using var manager = new CheckpointManager(TelemetryRun.ProcessType, _run.Name, options, fs, LocalStoreFaults.None);
+        using var manager = _run.OpenSimulated(fs);
         manager.Save(new TelemetryState("first", 1), step: 1);
         fs.FailAt(fs.OperationCount + 1, Errno.EIO);
 
