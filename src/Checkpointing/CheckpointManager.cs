@@ -80,7 +80,6 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         _time = _options.TimeProvider;
         _retention = new RetentionPlanner(_options);
         _background = new BackgroundSaveQueue(WriteCaptured, ReleaseCaptured);
-        _telemetry = new RunTelemetry(_options.MeterFactory, processType, name, ChunkCodec.Name(ChunkCodec.FromOption(_options.Compression)), gauged: !_options.ReadOnly);
 
         if (!_options.ReadOnly)
         {
@@ -101,6 +100,8 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
                 throw;
             }
         }
+
+        _telemetry = new RunTelemetry(Instruments.For(_options.MeterFactory), processType, name, ChunkCodec.Name(ChunkCodec.FromOption(_options.Compression)), gauged: !_options.ReadOnly);
 
     }
 

@@ -24,11 +24,7 @@ internal sealed class RunTelemetry
     private const string ReasonTag = "checkpointing.reason";
     private const string QuarantinedToTag = "checkpointing.quarantined_to";
 
-    // Once per process: whether the shared meter and the activity source are being created on the thread pool.
-    private static int s_warmingUp;
-
-    private readonly IMeterFactory? _meterFactory;
-    private readonly Lock _gate = new();
+    private readonly Instruments _instruments;
     private readonly string _processType;
     private readonly string _name;
     private readonly string _compression;
@@ -38,23 +34,24 @@ internal sealed class RunTelemetry
     // a step with the previous total for an instant.
     private long _step = -1;
     private long _totalSteps;
-    private Instruments? _instruments;
-    private bool _closed;
 
-    /// <param name="meterFactory">Where the meter comes from; null for the shared static one.</param>
+    /// <param name="instruments">The meter's instruments.</param>
     /// <param name="processType">The run's process type.</param>
     /// <param name="name">The run's name.</param>
     /// <param name="compression">The compression saves use, as the format names it (<c>none</c>, <c>gzip</c>, <c>zstd</c>).</param>
     /// <param name="gauged">Whether the run's step and progress are reported (writable managers only: the writer owns the run's progress).</param>
-    public RunTelemetry(IMeterFactory? meterFactory, string processType, string name, string compression, bool gauged)
+    public RunTelemetry(Instruments instruments, string processType, string name, string compression, bool gauged)
     {
-        _meterFactory = meterFactory;
+        _instruments = instruments;
         _processType = processType;
         _name = name;
         _compression = compression;
         _gauged = gauged;
         RunTags = [new(Instruments.ProcessTypeTag, processType), new(Instruments.RunTag, name)];
-        WarmUp();
+        if (gauged)
+        {
+            instruments.Register(this);
+        }
     }
 
     /// <summary>The process type and run tags, for the gauges.</summary>
@@ -77,13 +74,9 @@ internal sealed class RunTelemetry
     /// <summary>Stops reporting the run's gauges (the manager was disposed).</summary>
     public void Close()
     {
-        lock (_gate)
+        if (_gauged)
         {
-            _closed = true;
-            if (_gauged)
-            {
-                _instruments?.Unregister(this);
-            }
+            _instruments.Unregister(this);
         }
     }
 
@@ -92,10 +85,6 @@ internal sealed class RunTelemetry
     {
         Volatile.Write(ref _totalSteps, totalSteps ?? 0);
         Volatile.Write(ref _step, step);
-        if (Volatile.Read(ref _instruments) is null)
-        {
-            Resolve();
-        }
     }
 
     public Activity? StartSave(long step)
@@ -121,10 +110,10 @@ internal sealed class RunTelemetry
             activity.SetTag(CheckpointIdTag, checkpointId).SetTag(BytesTag, bytes);
         }
 
-        RecordDuration(Meters.SaveDuration, started, withCompression: true, errorType: null);
-        if (Meters.SaveBytes.Enabled)
+        RecordDuration(_instruments.SaveDuration, started, withCompression: true, errorType: null);
+        if (_instruments.SaveBytes.Enabled)
         {
-            Meters.SaveBytes.Add(bytes, WithCompression());
+            _instruments.SaveBytes.Add(bytes, WithCompression());
         }
     }
 
@@ -132,12 +121,12 @@ internal sealed class RunTelemetry
     public void SaveFailed(Activity? activity, long started, Exception exception)
     {
         var errorType = SetError(activity, exception);
-        RecordDuration(Meters.SaveDuration, started, withCompression: true, errorType);
-        if (exception is not OperationCanceledException && Meters.SaveFailures.Enabled)
+        RecordDuration(_instruments.SaveDuration, started, withCompression: true, errorType);
+        if (exception is not OperationCanceledException && _instruments.SaveFailures.Enabled)
         {
             var tags = Tags();
             tags.Add(Instruments.ErrorTypeTag, errorType);
-            Meters.SaveFailures.Add(1, tags);
+            _instruments.SaveFailures.Add(1, tags);
         }
     }
 
@@ -149,12 +138,12 @@ internal sealed class RunTelemetry
             activity.SetTag(CheckpointIdTag, loaded.Id).SetTag(StepTag, loaded.Step).SetTag(BytesTag, loaded.StoredBytes);
         }
 
-        RecordDuration(Meters.LoadDuration, started, withCompression: false, errorType: null);
+        RecordDuration(_instruments.LoadDuration, started, withCompression: false, errorType: null);
     }
 
     public void LoadFailed(Activity? activity, long started, Exception exception)
     {
-        RecordDuration(Meters.LoadDuration, started, withCompression: false, SetError(activity, exception));
+        RecordDuration(_instruments.LoadDuration, started, withCompression: false, SetError(activity, exception));
     }
 
     /// <summary>The newest-first search chose <paramref name="chosen"/> after skipping <paramref name="skipped"/> newer files.</summary>
@@ -166,9 +155,9 @@ internal sealed class RunTelemetry
         }
 
         activity?.SetTag(CheckpointIdTag, chosen.Id).SetTag(StepTag, chosen.Step).SetTag(SkippedCountTag, skipped);
-        if (skipped > 0 && Meters.LoadFallbacks.Enabled)
+        if (skipped > 0 && _instruments.LoadFallbacks.Enabled)
         {
-            Meters.LoadFallbacks.Add(1, Tags());
+            _instruments.LoadFallbacks.Add(1, Tags());
         }
     }
 
@@ -186,7 +175,7 @@ internal sealed class RunTelemetry
 
     public void JournalCommitted(long started)
     {
-        RecordDuration(Meters.JournalCommitDuration, started, withCompression: false, errorType: null);
+        RecordDuration(_instruments.JournalCommitDuration, started, withCompression: false, errorType: null);
     }
 
     /// <summary>
@@ -218,41 +207,6 @@ internal sealed class RunTelemetry
         }
 
         histogram.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
-    }
-
-    /// <summary>The meter's instruments, from the first measurement on; the run's gauges report from then until <see cref="Close"/>.</summary>
-    private Instruments Meters => Volatile.Read(ref _instruments) ?? Resolve();
-
-    /// <summary>
-    /// Creating the first meter or activity source of a process costs about 10 ms (System.Diagnostics.DiagnosticSource
-    /// sets up its event sources), which would add to a process's first save. The shared ones are created on the thread
-    /// pool from the first manager's construction on, beside the run's opening and the first state's serialisation;
-    /// a first use that comes sooner waits for them (the type initializer's lock), so nothing is ever measured by halves.
-    /// </summary>
-    private void WarmUp()
-    {
-        if (_meterFactory is null && Interlocked.Exchange(ref s_warmingUp, 1) == 0)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(static _ => GC.KeepAlive(Instruments.Shared), null);
-        }
-    }
-
-    private Instruments Resolve()
-    {
-        var instruments = Instruments.For(_meterFactory);
-        lock (_gate)
-        {
-            if (_instruments is null)
-            {
-                _instruments = instruments;
-                if (_gauged && !_closed)
-                {
-                    instruments.Register(this);
-                }
-            }
-
-            return _instruments;
-        }
     }
 
     private Activity? Start(string spanName)
