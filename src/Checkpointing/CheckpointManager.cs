@@ -41,6 +41,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     private readonly CheckpointOptions _options;
     private readonly BackgroundSaveQueue _background;
     private readonly SnapshotBlockPool _snapshotBlocks = new();
+    private readonly RunTelemetry _telemetry;
 
     // The writer's view of its own files, so that a save neither lists the directory nor stats each file.
     // Loaded on the first save, updated by saves, deletions and quarantines, replaced by every full
@@ -99,6 +100,9 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
                 throw;
             }
         }
+
+        _telemetry = new RunTelemetry(Instruments.For(_options.MeterFactory), processType, name, ChunkCodec.Name(ChunkCodec.FromOption(_options.Compression)), gauged: !_options.ReadOnly);
+
     }
 
     /// <summary>The process type this manager was opened with.</summary>
@@ -126,6 +130,9 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
 
     /// <summary>The clock from the options.</summary>
     internal TimeProvider TimeProvider => _time;
+
+    /// <summary>The run's metrics and spans, for its journal.</summary>
+    internal RunTelemetry Telemetry => _telemetry;
 
     /// <summary>
     /// Saves <paramref name="state"/> as a new checkpoint and returns once it is durable (fsynced and
@@ -285,14 +292,28 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     public Checkpoint<T>? LoadLatest<T>()
     {
         ThrowIfDisposed();
-        var found = FindNewestValid(readState: true);
-        if (found is null)
+        var started = Stopwatch.GetTimestamp();
+        using var activity = _telemetry.StartLoad();
+        try
         {
-            return null;
-        }
+            var found = FindNewestValid(readState: true);
+            if (found is null)
+            {
+                _telemetry.LoadSucceeded(activity, started, loaded: null);
+                Log.NothingToLoad(_logger, RunDirectory);
+                return null;
+            }
 
-        var (metadata, state, skipped) = found.Value;
-        return new Checkpoint<T>(Deserialize<T>(state, metadata), metadata, skipped);
+            var (metadata, state, skipped) = found.Value;
+            var checkpoint = new Checkpoint<T>(Deserialize<T>(state, metadata), metadata, skipped);
+            Loaded(activity, started, metadata);
+            return checkpoint;
+        }
+        catch (Exception ex)
+        {
+            _telemetry.LoadFailed(activity, started, ex);
+            throw;
+        }
     }
 
     /// <summary>Asynchronous <see cref="LoadLatest{T}"/>.</summary>
@@ -512,6 +533,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         _background.WaitIdle();
         _snapshotBlocks.Clear();
         _disposed = true;
+        _telemetry.Close();
         _writeGate.Wait();
         try
         {
@@ -545,6 +567,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         await _background.WhenIdleAsync(CancellationToken.None).ConfigureAwait(false);
         _snapshotBlocks.Clear();
         _disposed = true;
+        _telemetry.Close();
         await _writeGate.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -805,50 +828,53 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     {
         ThrowIfDisposed();
         var started = Stopwatch.GetTimestamp();
-        var now = _time.GetUtcNow();
-        EnsureIndex();
-        var discriminator = 0;
-        var name = CheckpointFileName.Create(step, now, discriminator);
-        while (IsIndexed(name.FileName))
-        {
-            name = CheckpointFileName.Create(step, now, ++discriminator);
-        }
-
-        var manifest = new Manifest
-        {
-            CheckpointId = name.Id,
-            ProcessType = ProcessType,
-            Name = Name,
-            Step = step,
-            TotalSteps = totalSteps,
-            Status = status,
-            CreatedUtc = now.ToUniversalTime(),
-            Metrics = metrics is null ? [] : new Dictionary<string, double>(metrics, StringComparer.Ordinal),
-            Tags = tags is null ? [] : new Dictionary<string, string>(tags, StringComparer.Ordinal),
-            WriterHost = MachineName,
-            WriterProcessId = Environment.ProcessId,
-            WriterGeneration = _writerLock?.Generation,
-            Compression = ChunkCodec.Name(ChunkCodec.FromOption(_options.Compression)),
-            Serializer = serializerName,
-            StateType = stateType,
-        };
-        var minorVersion = FormatConstants.MinorVersion;
-        if (snapshot is not null)
-        {
-            manifest.JournalSequence = snapshot.JournalSequence;
-            minorVersion = FormatConstants.JournalSequenceMinorVersion;
-            manifest.FormatVersion = $"{FormatConstants.MajorVersion}.{minorVersion}";
-        }
-
-        if (sections is { Count: > 0 })
-        {
-            minorVersion = FormatConstants.BinarySectionsMinorVersion;
-            manifest.FormatVersion = $"{FormatConstants.MajorVersion}.{minorVersion}";
-        }
-
+        using var activity = _telemetry.StartSave(step);
+        CheckpointFileName name;
+        Manifest manifest;
         long length;
         try
         {
+            var now = _time.GetUtcNow();
+            EnsureIndex();
+            var discriminator = 0;
+            name = CheckpointFileName.Create(step, now, discriminator);
+            while (IsIndexed(name.FileName))
+            {
+                name = CheckpointFileName.Create(step, now, ++discriminator);
+            }
+
+            manifest = new Manifest
+            {
+                CheckpointId = name.Id,
+                ProcessType = ProcessType,
+                Name = Name,
+                Step = step,
+                TotalSteps = totalSteps,
+                Status = status,
+                CreatedUtc = now.ToUniversalTime(),
+                Metrics = metrics is null ? [] : new Dictionary<string, double>(metrics, StringComparer.Ordinal),
+                Tags = tags is null ? [] : new Dictionary<string, string>(tags, StringComparer.Ordinal),
+                WriterHost = MachineName,
+                WriterProcessId = Environment.ProcessId,
+                WriterGeneration = _writerLock?.Generation,
+                Compression = ChunkCodec.Name(ChunkCodec.FromOption(_options.Compression)),
+                Serializer = serializerName,
+                StateType = stateType,
+            };
+            var minorVersion = FormatConstants.MinorVersion;
+            if (snapshot is not null)
+            {
+                manifest.JournalSequence = snapshot.JournalSequence;
+                minorVersion = FormatConstants.JournalSequenceMinorVersion;
+                manifest.FormatVersion = $"{FormatConstants.MajorVersion}.{minorVersion}";
+            }
+
+            if (sections is { Count: > 0 })
+            {
+                minorVersion = FormatConstants.BinarySectionsMinorVersion;
+                manifest.FormatVersion = $"{FormatConstants.MajorVersion}.{minorVersion}";
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
             using var pending = _store.CreatePending(name.FileName);
             using (var writer = new CheckpointFileWriter(pending, _options.Compression, minorVersion: minorVersion, minCompressedLength: CheckpointFileWriter.SmallChunkLength))
@@ -889,9 +915,18 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is CheckpointStorageException)
+        catch (Exception ex)
         {
-            Log.SaveFailed(_logger, ex, step);
+            _telemetry.SaveFailed(activity, started, ex);
+            if (ex is OperationCanceledException)
+            {
+                Log.SaveCancelled(_logger, step);
+            }
+            else
+            {
+                Log.SaveFailed(_logger, ex, step);
+            }
+
             throw;
         }
 
@@ -906,6 +941,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         }
 
         var metadata = ToMetadata(manifest, name, length);
+        _telemetry.SaveSucceeded(activity, started, name.Id, step, totalSteps, length);
         Log.Saved(_logger, name.Id, step, length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         ApplyRetention(name);
         return metadata;
@@ -1000,6 +1036,20 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
 
     private (CheckpointMetadata Metadata, ReadOnlyMemory<byte> State, ReadOnlyMemory<byte>? Extra, IReadOnlyList<SkippedCheckpoint> Skipped)? FindNewestValid(bool readState, bool snapshotsOnly, string? extraSection)
     {
+        using var activity = _telemetry.StartRecover();
+        try
+        {
+            return FindNewestValid(readState, snapshotsOnly, extraSection, activity);
+        }
+        catch (Exception ex)
+        {
+            _telemetry.RecoverFailed(activity, ex);
+            throw;
+        }
+    }
+
+    private (CheckpointMetadata Metadata, ReadOnlyMemory<byte> State, ReadOnlyMemory<byte>? Extra, IReadOnlyList<SkippedCheckpoint> Skipped)? FindNewestValid(bool readState, bool snapshotsOnly, string? extraSection, Activity? activity)
+    {
         var damaged = new List<(string FileName, string Reason)>();
         var superseded = new List<(string FileName, string Reason)>();
         WriterRecord? writers = null;
@@ -1031,11 +1081,13 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
 
                 // Quarantine only once a valid checkpoint takes their place: when nothing is valid,
                 // the files stay put so the next start fails loudly instead of silently starting over.
-                var skipped = superseded.Concat(damaged).Select(d => Skip(d.FileName, d.Reason, quarantine: true)).ToList();
+                var skipped = superseded.Concat(damaged).Select(d => Skip(d.FileName, d.Reason, quarantine: true, activity)).ToList();
                 if (skipped.Count > 0)
                 {
                     Log.FellBack(_logger, metadata.Id, metadata.Step, skipped.Count);
                 }
+
+                _telemetry.Recovered(activity, metadata, skipped.Count);
 
                 return (metadata, state, extra, skipped);
             }
@@ -1054,7 +1106,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             return null;
         }
 
-        var all = damaged.Select(d => Skip(d.FileName, d.Reason, quarantine: false)).ToList();
+        var all = damaged.Select(d => Skip(d.FileName, d.Reason, quarantine: false, activity)).ToList();
         var list = string.Join(Environment.NewLine, all.Select(s => $"  - {s.FileName}: {s.Reason}"));
         throw new CheckpointCorruptException(
             $"Run '{ProcessType}/{Name}' has {all.Count} checkpoint(s) but none is valid:{Environment.NewLine}{list}{Environment.NewLine}" +
@@ -1064,15 +1116,33 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
 
     private Checkpoint<T> LoadFile<T>(CheckpointFileName name)
     {
-        var entry = ListNames().FirstOrDefault(n => n.Name == name);
-        if (entry.Name is null)
+        var started = Stopwatch.GetTimestamp();
+        using var activity = _telemetry.StartLoad();
+        try
         {
-            throw new CheckpointNotFoundException($"Run '{ProcessType}/{Name}' has no checkpoint '{name.Id}'. Use List() to see the ones it has.");
-        }
+            var entry = ListNames().FirstOrDefault(n => n.Name == name);
+            if (entry.Name is null)
+            {
+                throw new CheckpointNotFoundException($"Run '{ProcessType}/{Name}' has no checkpoint '{name.Id}'. Use List() to see the ones it has.");
+            }
 
-        var (manifest, state, storedLength) = ReadVerified(entry.Name, entry.Length, readState: true);
-        var metadata = ToMetadata(manifest, entry.Name, storedLength);
-        return new Checkpoint<T>(Deserialize<T>(state, metadata), metadata, []);
+            var (manifest, state, storedLength) = ReadVerified(entry.Name, entry.Length, readState: true);
+            var metadata = ToMetadata(manifest, entry.Name, storedLength);
+            var checkpoint = new Checkpoint<T>(Deserialize<T>(state, metadata), metadata, []);
+            Loaded(activity, started, metadata);
+            return checkpoint;
+        }
+        catch (Exception ex)
+        {
+            _telemetry.LoadFailed(activity, started, ex);
+            throw;
+        }
+    }
+
+    private void Loaded(Activity? activity, long started, CheckpointMetadata metadata)
+    {
+        _telemetry.LoadSucceeded(activity, started, metadata);
+        Log.Loaded(_logger, metadata.Id, metadata.Step, metadata.StoredBytes, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     private (Manifest Manifest, ReadOnlyMemory<byte> State, long Length) ReadVerified(CheckpointFileName name, long listedLength, bool readState)
@@ -1140,7 +1210,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         }
     }
 
-    private SkippedCheckpoint Skip(string fileName, string reason, bool quarantine)
+    private SkippedCheckpoint Skip(string fileName, string reason, bool quarantine, Activity? activity)
     {
         Forget(fileName);
         string? movedTo = null;
@@ -1158,6 +1228,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         }
 
         Log.Quarantined(_logger, fileName, reason, movedTo);
+        RunTelemetry.Skipped(activity, fileName, reason, movedTo);
         return new SkippedCheckpoint(fileName, reason, movedTo);
     }
 

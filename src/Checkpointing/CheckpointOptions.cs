@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Checkpointing.Serialization;
 using Microsoft.Extensions.Logging;
 
@@ -57,6 +58,13 @@ public sealed class CheckpointOptions
 
     /// <summary>Where log messages go. Default: nowhere.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>
+    /// Where the <see cref="CheckpointingTelemetry.MeterName"/> meter comes from, e.g. the host's <see cref="IMeterFactory"/>
+    /// from dependency injection. Default: null (one static meter, shared by every manager of the process, which
+    /// OpenTelemetry, <c>dotnet-counters</c> and <c>MeterListener</c> see by its name).
+    /// </summary>
+    public IMeterFactory? MeterFactory { get; set; }
 
     /// <summary>The clock used for timestamps and file names. Default: <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

@@ -1,6 +1,8 @@
+using System.Diagnostics.Metrics;
 using System.Reflection;
 using Checkpointing.Serialization;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -40,6 +42,25 @@ public sealed class CheckpointManagerFactoryTests
     }
 
     [Fact]
+    public void Create_MeterFactoryLeftUnset_MeasuresThroughTheHostsMeterFactory()
+    {
+        using var directory = new TestDirectory();
+        using var host = Build(directory.Path, services: s => s.AddMetrics());
+        var meters = host.Services.GetRequiredService<IMeterFactory>();
+        using var saves = new MetricCollector<double>(meters, CheckpointingTelemetry.MeterName, "checkpointing.save.duration");
+
+        using (var manager = host.Services.GetRequiredService<ICheckpointManagerFactory>().Create("batch", "nightly"))
+        {
+            manager.Save(new SumState(1, 2), step: 1);
+            manager.Save(new SumState(2, 3), step: 2);
+        }
+
+        var measured = saves.GetMeasurementSnapshot();
+        Assert.Equal(2, measured.Count);
+        Assert.All(measured, m => Assert.Equal("nightly", m.Tags["checkpointing.run"]));
+    }
+
+    [Fact]
     public void Create_RunHeldByAnotherManager_ThrowsLocked()
     {
         using var directory = new TestDirectory();
@@ -57,6 +78,7 @@ public sealed class CheckpointManagerFactoryTests
         var logging = LoggerFactory.Create(_ => { });
         var clock = new FakeTimeProvider();
         var serializer = new JsonCheckpointSerializer();
+        using var metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
         using var host = Build("unused", services: s => s.AddCheckpointing(o =>
         {
             o.RootDirectory = "elsewhere";
@@ -73,6 +95,7 @@ public sealed class CheckpointManagerFactoryTests
             o.TakeOverLock = false;
             o.LoggerFactory = logging;
             o.TimeProvider = clock;
+            o.MeterFactory = metrics.GetRequiredService<IMeterFactory>();
         }));
         var configured = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CheckpointOptions>>().Value;
 

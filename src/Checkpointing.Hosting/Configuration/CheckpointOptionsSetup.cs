@@ -29,7 +29,7 @@ internal sealed class CheckpointOptionsSetup(IConfiguration section) : IConfigur
 
     /// <summary>The options that only code can set.</summary>
     internal static readonly IReadOnlyList<string> CodeOnly =
-        [nameof(CheckpointOptions.Serializer), nameof(CheckpointOptions.LoggerFactory), nameof(CheckpointOptions.TimeProvider)];
+        [nameof(CheckpointOptions.Serializer), nameof(CheckpointOptions.LoggerFactory), nameof(CheckpointOptions.TimeProvider), nameof(CheckpointOptions.MeterFactory)];
 
     public void Configure(CheckpointOptions options)
     {

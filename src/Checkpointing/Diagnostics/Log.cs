@@ -3,6 +3,18 @@ using Microsoft.Extensions.Logging;
 namespace Checkpointing.Diagnostics;
 
 /// <summary>Every log message the library writes, in one place.</summary>
+/// <remarks>
+/// Event ids are stable (operators filter and alert on them) and grouped by feature; a new event takes the next
+/// free id of its range:
+/// <list type="table">
+/// <item><term>1–99</term><description>the manager: saves, loads, recovery and quarantine, retention, the run directory.</description></item>
+/// <item><term>100–149</term><description>studies and their journal.</description></item>
+/// <item><term>150–159</term><description>interrupts.</description></item>
+/// <item><term>160–199</term><description>the training callback.</description></item>
+/// <item><term>200–299</term><description>the journal, journaled state and work lists.</description></item>
+/// </list>
+/// Categories are the types that log: <c>Checkpointing.CheckpointManager</c>, <c>Checkpointing.Studies.Study</c> and so on.
+/// </remarks>
 internal static partial class Log
 {
     [LoggerMessage(1, LogLevel.Information, "Saved checkpoint {CheckpointId} (step {Step}, {StoredBytes} bytes) in {ElapsedMs:F1} ms")]
@@ -40,6 +52,15 @@ internal static partial class Log
 
     [LoggerMessage(12, LogLevel.Warning, "Could not read the run's writer record in {Directory}; checkpoints published late by a fenced writer cannot be told apart until it is readable")]
     public static partial void WriterRecordUnreadable(ILogger logger, Exception exception, string directory);
+
+    [LoggerMessage(13, LogLevel.Information, "Loaded checkpoint {CheckpointId} (step {Step}, {StoredBytes} bytes) in {ElapsedMs:F1} ms")]
+    public static partial void Loaded(ILogger logger, string checkpointId, long step, long storedBytes, double elapsedMs);
+
+    [LoggerMessage(14, LogLevel.Information, "No checkpoint in {Directory}; a resume starts from the beginning")]
+    public static partial void NothingToLoad(ILogger logger, string directory);
+
+    [LoggerMessage(15, LogLevel.Debug, "Saving a checkpoint at step {Step} was cancelled; nothing was published")]
+    public static partial void SaveCancelled(ILogger logger, long step);
 
     [LoggerMessage(150, LogLevel.Warning, "Interrupt received ({Signal}); stop requested (mode {Mode})")]
     public static partial void InterruptReceived(ILogger logger, string signal, string mode);

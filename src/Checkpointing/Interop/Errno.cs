@@ -25,6 +25,28 @@ internal static class Errno
     /// <summary>Space and quota errors can clear once space is freed; everything else is treated as permanent.</summary>
     public static bool IsTransient(int errno) => errno is ENOSPC or EDQUOT or EINTR or EAGAIN;
 
+    /// <summary>The symbolic name (<c>ENOSPC</c>), or <c>errno_N</c> for one not listed here: a metric tag from a bounded set.</summary>
+    public static string Name(int errno) => errno switch
+    {
+        EPERM => nameof(EPERM),
+        ENOENT => nameof(ENOENT),
+        EINTR => nameof(EINTR),
+        EIO => nameof(EIO),
+        EAGAIN => nameof(EAGAIN),
+        EACCES => nameof(EACCES),
+        EEXIST => nameof(EEXIST),
+        EXDEV => nameof(EXDEV),
+        ENOTDIR => nameof(ENOTDIR),
+        EISDIR => nameof(EISDIR),
+        EINVAL => nameof(EINVAL),
+        ENOSPC => nameof(ENOSPC),
+        EROFS => nameof(EROFS),
+        ENOSYS => nameof(ENOSYS),
+        EDQUOT => nameof(EDQUOT),
+        EOPNOTSUPP => nameof(EOPNOTSUPP),
+        _ => "errno_" + errno.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
     public static string Describe(int errno) => errno switch
     {
         EPERM => "EPERM (operation not permitted)",

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Checkpointing.Diagnostics;
 using Checkpointing.RecordLog;
@@ -883,6 +884,7 @@ public sealed class Journal : IDisposable, IAsyncDisposable
     private void CommitRound()
     {
         ThrowIfUnusable();
+        var started = Stopwatch.GetTimestamp();
         WriteBuffered();
         if (_activeDirty)
         {
@@ -891,6 +893,7 @@ public sealed class Journal : IDisposable, IAsyncDisposable
 
             // Taken over while writing: these records may sit in the new owner's segment; do not report them committed.
             _manager.ThrowIfFenced();
+            _manager.Telemetry.JournalCommitted(started);
         }
 
         Volatile.Write(ref _committedSequence, _writtenSequence);
