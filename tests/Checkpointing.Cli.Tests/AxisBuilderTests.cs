@@ -23,6 +23,35 @@ public sealed class AxisBuilderTests
         Assert.Equal(0.4, axis.Max, 12);
     }
 
+    [Theory]
+    [InlineData(0.5, double.MaxValue)]
+    [InlineData(-double.MaxValue, double.MaxValue)]
+    [InlineData(9.007199254740992E15, 9.007199254740994E15)]
+    [InlineData(1.7e18, 1.7e18)]
+    public void Build_Number_ExtremeValues_GivesAFewFiniteTicks(double low, double high)
+    {
+        foreach (var kind in new[] { AxisKind.Number, AxisKind.Count, AxisKind.Bytes, AxisKind.Seconds })
+        {
+            var axis = AxisBuilder.Build(kind, "value", [low, high]);
+
+            Assert.InRange(axis.Ticks.Count, 1, 1001);
+            Assert.True(double.IsFinite(axis.Min) && double.IsFinite(axis.Max), $"{kind}: axis {axis.Min}..{axis.Max}");
+            Assert.All(axis.Ticks, t => Assert.True(double.IsFinite(t.Value), $"{kind}: tick {t.Value}"));
+        }
+    }
+
+    [Theory]
+    [InlineData(-62135596790.0, -62135596790.0)]
+    [InlineData(253402300790.0, 253402300799.0)]
+    [InlineData(-62135596800.0, 253402300799.0)]
+    public void Build_Time_AtTheEndsOfTheCalendar_LabelsWithoutThrowing(double first, double last)
+    {
+        var axis = AxisBuilder.Build(AxisKind.Time, "time", [first, last]);
+
+        Assert.NotEmpty(axis.Ticks);
+        Assert.All(axis.Ticks, t => Assert.False(string.IsNullOrEmpty(t.Label)));
+    }
+
     [Fact]
     public void Build_Count_HasIntegerTicksEvenForOnePoint()
     {

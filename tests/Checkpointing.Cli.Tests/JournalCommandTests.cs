@@ -251,6 +251,30 @@ public sealed class JournalCommandTests(JournalFolders folders)
         Assert.Equal(1, show.ExitCode);
     }
 
+    [Theory]
+    [InlineData("events/flipped", 1)]
+    [InlineData("hpo/damaged", 1)]
+    [InlineData("events/torn", 0)]
+    [InlineData("events/healthy", 0)]
+    public void Report_JournalHealth_IsInThePageAndTheExitCode(string run, int exitCode)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"ckpt-report-{Guid.NewGuid():N}.html");
+        try
+        {
+            var result = CkptProcess.Run("report", run, "--root", folders.Root, "--out", file);
+
+            Assert.True(result.ExitCode == exitCode, result.ToString());
+            var html = File.ReadAllText(file);
+            Assert.Equal(exitCode == 1, html.Contains("Problems found", StringComparison.Ordinal));
+            Assert.Equal(exitCode == 1, result.Stdout.Contains($"{run}: ", StringComparison.Ordinal));
+            Assert.Contains(run.StartsWith("hpo/", StringComparison.Ordinal) ? "<dt>Study</dt>" : "<dt>Journal</dt>", html, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private static JsonElement Run(JsonElement list, string processType, string name) =>
         list.GetProperty("runs").EnumerateArray().Single(r => r.GetProperty("processType").GetString() == processType && r.GetProperty("name").GetString() == name);
 

@@ -69,8 +69,7 @@ internal static class ReportCommand
         var page = HtmlReportWriter.Write(root.Directory, histories, DateTimeOffset.UtcNow);
         var bytes = WriteReplacing(file, page.Html);
 
-        var problems = histories.SelectMany(h => h.Summary.Damaged.Select(d => $"{h.Run}: {d.FileName} is damaged: {d.Reason}")
-            .Concat(h.Summary.Error is { } error ? [$"{h.Run}: cannot be read: {error}"] : [])).ToList();
+        var problems = histories.SelectMany(h => h.Problems.Select(problem => $"{h.Run}: {problem}")).ToList();
         var exitCode = problems.Count == 0 ? CkptCommandLine.Ok : CkptCommandLine.ProblemsFound;
         if (json)
         {

@@ -10,6 +10,15 @@ internal static class AxisBuilder
 {
     private const int TargetTicks = 5;
 
+    /// <summary>A bound no axis is drawn past: rounding an end outwards by one step must stay finite.</summary>
+    private const double LargestValue = 1e300;
+
+    /// <summary>Ticks drawn at most: a guard for spans that rounding makes degenerate (steps near 2^53 and beyond).</summary>
+    private const int MaxTicks = 1000;
+
+    private static readonly double EarliestUnixSeconds = DateTimeOffset.MinValue.ToUnixTimeSeconds();
+    private static readonly double LatestUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+
     private static readonly string[] ByteUnits = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
 
     /// <summary>Tick spacings for time axes, in seconds: 1 ms up to 30 days.</summary>
@@ -19,7 +28,8 @@ internal static class AxisBuilder
     /// <summary>An axis for <paramref name="values"/> (non-finite ones ignored; none gives a default range).</summary>
     public static Axis Build(AxisKind kind, string title, IEnumerable<double> values)
     {
-        var finite = values.Where(double.IsFinite).ToList();
+        // Values saved as "no value yet" (double.MaxValue and the like) would overflow the rounded ends to infinity.
+        var finite = values.Where(double.IsFinite).Select(v => Math.Clamp(v, -LargestValue, LargestValue)).ToList();
         var min = finite.Count == 0 ? 0 : finite.Min();
         var max = finite.Count == 0 ? 0 : finite.Max();
         return kind switch
@@ -65,7 +75,7 @@ internal static class AxisBuilder
         var high = Math.Ceiling(max / step) * step;
         var decimals = Math.Max(0, (int)-Math.Floor(Math.Log10(step)));
         var ticks = new List<AxisTick>();
-        for (var k = 0; ; k++)
+        for (var k = 0; k <= MaxTicks; k++)
         {
             var value = Math.Round(low + k * step, Math.Min(decimals, 15));
             if (value > high + step * 1e-9)
@@ -128,15 +138,15 @@ internal static class AxisBuilder
         }
 
         var pad = (max - min) * 0.04;
-        var low = min - pad;
-        var high = max + pad;
+        var low = Math.Max(min - pad, EarliestUnixSeconds);
+        var high = Math.Min(max + pad, LatestUnixSeconds);
         var step = TimeSteps.FirstOrDefault(s => (high - low) / s <= TargetTicks + 1, TimeSteps[^1]);
         var first = DateTimeOffset.FromUnixTimeMilliseconds((long)(low * 1000));
         var last = DateTimeOffset.FromUnixTimeMilliseconds((long)(high * 1000));
         var sameDay = first.UtcDateTime.Date == last.UtcDateTime.Date;
         var format = step < 0.01 ? "HH:mm:ss.fff" : step < 0.1 ? "HH:mm:ss.ff" : step < 1 ? "HH:mm:ss.f" : step < 60 ? "HH:mm:ss" : step < 86400 ? (sameDay ? "HH:mm" : "MM-dd HH:mm") : "yyyy-MM-dd";
         var ticks = new List<AxisTick>();
-        for (var k = Math.Ceiling(low / step); k * step <= high; k++)
+        for (var k = Math.Ceiling(low / step); k * step <= high && ticks.Count <= MaxTicks; k++)
         {
             var value = k * step;
             var time = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(value * 1000)).UtcDateTime;

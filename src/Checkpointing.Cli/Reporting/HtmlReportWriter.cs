@@ -84,19 +84,19 @@ internal static class HtmlReportWriter
         Fact(html, "Sessions seen", sessions.ToString(CultureInfo.InvariantCulture));
         Fact(html, "Interruptions", run.Events.Count(e => e.Kind == RunEventKind.Interrupted).ToString(CultureInfo.InvariantCulture));
         Fact(html, "Writer", ListCommand.Writer(summary.Writer));
+        if (summary.Journal is not null || summary.Study is not null)
+        {
+            Fact(html, summary.Study is null ? "Journal" : "Study", ListCommand.JournalText(summary));
+        }
+
         html.Append("</dl>");
 
         if (run.ProblemCount > 0)
         {
-            html.Append("<div class=\"problems\"><p><b>Problems found</b> (the newest valid checkpoint and every footer were checked; <code>ckpt verify</code> checks every byte):</p><ul>");
-            foreach (var damaged in summary.Damaged)
+            html.Append("<div class=\"problems\"><p><b>Problems found</b> (the newest valid checkpoint, every footer and every journal record were checked; <code>ckpt verify</code> checks every byte):</p><ul>");
+            foreach (var problem in run.Problems)
             {
-                html.Append($"<li>{Escape(damaged.FileName)} is damaged: {Escape(damaged.Reason)}</li>");
-            }
-
-            if (summary.Error is not null)
-            {
-                html.Append($"<li>The run cannot be read: {Escape(summary.Error)}</li>");
+                html.Append($"<li>{Escape(problem)}</li>");
             }
 
             html.Append("</ul></div>");

@@ -1,3 +1,4 @@
+using Checkpointing.Cli.Output;
 using Checkpointing.Cli.Reports;
 using Checkpointing.Cli.Runs;
 
@@ -14,6 +15,33 @@ internal sealed record RunHistory(
     RewardHistory? Rewards,
     string? StateNote)
 {
-    /// <summary>Damaged files and a run that could not be read at all: what makes the exit code 1.</summary>
-    public int ProblemCount => Summary.Damaged.Count + (Summary.Error is null ? 0 : 1);
+    /// <summary>
+    /// Damaged checkpoints, a run that could not be read at all, and a damaged journal or study journal (a torn tail is
+    /// crash residue the writer cuts, not a problem): what makes the exit code 1, one sentence each.
+    /// </summary>
+    public IReadOnlyList<string> Problems
+    {
+        get
+        {
+            var problems = Summary.Damaged.Select(d => $"{d.FileName} is damaged: {d.Reason}").ToList();
+            if (Summary.Error is { } error)
+            {
+                problems.Add($"The run cannot be read: {error}");
+            }
+
+            if (Summary.Journal is { Problem: string journalProblem } journal && JournalDisplay.IsProblem(journal.Health))
+            {
+                problems.Add($"journal/{journalProblem}");
+            }
+
+            if (Summary.Study?.Journal is { Problem: string studyProblem } studyJournal && JournalDisplay.IsProblem(studyJournal.Health))
+            {
+                problems.Add($"{studyJournal.FileName}: {studyProblem}");
+            }
+
+            return problems;
+        }
+    }
+
+    public int ProblemCount => Problems.Count;
 }
