@@ -8,7 +8,7 @@
 #
 # Everything happens in WORK_DIR (default: a new temp directory): the build (its own bin/obj, so a test run using the
 # repository's bin folders is not disturbed), the packages (WORK_DIR/packages), the scratch project and the tool.
-# The packages get a unique pre-release version (0.1.0-local.<time>) so a stale copy in the NuGet cache is never used;
+# The packages get a unique pre-release version (0.1.0-local.<time>.<pid>) so a stale copy in the NuGet cache is never used;
 # that version is removed from the cache again at the end.
 set -euo pipefail
 
@@ -16,11 +16,12 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${1:-$(mktemp -d "${TMPDIR:-/tmp}/try-checkpointing.XXXXXX")}"
 mkdir -p "$work"
 packages="$work/packages"
-suffix="local.$(date +%s)"
+suffix="local.$(date +%s).$$"
 prefix="$(sed -n 's:.*<VersionPrefix>\(.*\)</VersionPrefix>.*:\1:p' "$repo/src/Directory.Build.props")"
 version="$prefix-$suffix"
 cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
-trap 'rm -rf "$cache/checkpointing/$version" "$cache/checkpointing.cli/$version" "$cache/checkpointing.hosting/$version"' EXIT
+# The intermediate build (hundreds of MB) and this version in the NuGet cache go; packages, program and tool stay to look at.
+trap 'rm -rf "$work/build" "$cache/checkpointing/$version" "$cache/checkpointing.cli/$version" "$cache/checkpointing.hosting/$version"' EXIT
 
 step() { printf '\n== %s\n' "$*"; }
 

@@ -27,9 +27,10 @@ namespace Checkpointing.Hosting;
 /// <see cref="GetTotalSteps"/> is reached (the application is then stopped, unless
 /// <see cref="CheckpointedServiceOptions.StopApplicationWhenCompleted"/> is off; a later start finds the run
 /// completed and does nothing), <see cref="CheckpointStatus.Interrupted"/> when the host stopped, and
-/// <see cref="CheckpointStatus.Failed"/> when a step threw: the state from before that step is saved with the
-/// error in its tags, the exception propagates (the host logs it and, by default, stops), and the next
-/// start runs that step again. Checkpoints carry the <see cref="TrainingCheckpointCallback"/> tags
+/// <see cref="CheckpointStatus.Failed"/> when a step threw: the state of the newest checkpoint (not the
+/// in-memory state, which the failed step may have changed part-way) is saved again with the error in its
+/// tags, the exception propagates (the host logs it and, by default, stops), and the next start runs the
+/// steps after that checkpoint again, the failed one included. Checkpoints carry the <see cref="TrainingCheckpointCallback"/> tags
 /// (<c>sessions</c>, <c>trigger</c>, <c>error</c>, <c>stack</c>).
 /// </para>
 /// <para>
@@ -191,11 +192,11 @@ public abstract class CheckpointedBackgroundService<TState> : BackgroundService
                 TimeProvider = _time,
                 LoggerFactory = _dependencies.LoggerFactory,
             });
-            await RunStepsAsync(callback, resume.State, resume.StartStep, stoppingToken).ConfigureAwait(false);
+            await RunStepsAsync(manager, callback, resume.State, resume.StartStep, stoppingToken).ConfigureAwait(false);
         }
     }
 
-    private async Task RunStepsAsync(TrainingCheckpointCallback callback, TState state, long step, CancellationToken stoppingToken)
+    private async Task RunStepsAsync(CheckpointManager manager, TrainingCheckpointCallback callback, TState state, long step, CancellationToken stoppingToken)
     {
         var stepToken = _interruptMode == InterruptMode.Abandon ? stoppingToken : CancellationToken.None;
         while (true)
@@ -232,7 +233,10 @@ public abstract class CheckpointedBackgroundService<TState> : BackgroundService
                 HostingLog.StepFailed(_logger, ex, ProcessType, Name, step);
                 try
                 {
-                    await SaveFinalAsync(callback, CheckpointStatus.Failed, step, state, total, ex).ConfigureAwait(false);
+                    // Not `state`: the failed step may have changed it in place part-way, and saving that would make
+                    // the next start apply part of the step twice. The newest durable state is exact.
+                    var (durableStep, durableState) = await NewestDurableStateAsync(manager).ConfigureAwait(false);
+                    await SaveFinalAsync(callback, CheckpointStatus.Failed, durableStep, durableState, total, ex).ConfigureAwait(false);
                 }
                 catch (Exception saveError) when (saveError is not OutOfMemoryException)
                 {
@@ -252,6 +256,22 @@ public abstract class CheckpointedBackgroundService<TState> : BackgroundService
                 SetLast(saved);
                 Record(ref _longestSave, callback.LastSaveDuration!.Value);
             }
+        }
+    }
+
+    /// <summary>The state and step of the run's newest valid checkpoint, or the initial state at step 0 when it has none.</summary>
+    private async Task<(long Step, TState State)> NewestDurableStateAsync(CheckpointManager manager)
+    {
+        try
+        {
+            return await manager.LoadLatestAsync<TState>(CancellationToken.None).ConfigureAwait(false) is { } latest
+                ? (latest.Metadata.Step, latest.State)
+                : (0, CreateInitialState());
+        }
+        catch (Exception ex)
+        {
+            HostingLog.FinalSaveFailed(_logger, ex, ProcessType, Name, LastCheckpoint?.Step ?? 0, CheckpointStatus.Failed);
+            throw;
         }
     }
 

@@ -81,11 +81,22 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         _retention = new RetentionPlanner(_options);
         _background = new BackgroundSaveQueue(WriteCaptured, ReleaseCaptured);
 
+        // Before the lock: a meter factory that throws (one already disposed, say) must not leave the lock held.
+        _telemetry = new RunTelemetry(Instruments.For(_options.MeterFactory), processType, name, ChunkCodec.Name(ChunkCodec.FromOption(_options.Compression)), gauged: !_options.ReadOnly);
         if (!_options.ReadOnly)
         {
-            _store.EnsureCreated();
-            _store.EnsureWritable();
-            _writerLock = _store.AcquireWriterLock(_options.TakeOverLock);
+            try
+            {
+                _store.EnsureCreated();
+                _store.EnsureWritable();
+                _writerLock = _store.AcquireWriterLock(_options.TakeOverLock);
+            }
+            catch
+            {
+                _telemetry.Close();
+                throw;
+            }
+
             try
             {
                 var removed = _store.RemoveTemporaryFiles();
@@ -97,11 +108,10 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             catch
             {
                 _writerLock.Dispose();
+                _telemetry.Close();
                 throw;
             }
         }
-
-        _telemetry = new RunTelemetry(Instruments.For(_options.MeterFactory), processType, name, ChunkCodec.Name(ChunkCodec.FromOption(_options.Compression)), gauged: !_options.ReadOnly);
 
     }
 

@@ -95,11 +95,11 @@ public sealed class CheckpointedBackgroundServiceTests
     }
 
     [Fact]
-    public async Task ExecuteStepAsync_Throws_SavesTheStateBeforeTheStepAsFailedAndTheNextStartRetriesIt()
+    public async Task ExecuteStepAsync_Throws_SavesTheNewestCheckpointsStateAsFailedAndTheNextStartRetriesFromIt()
     {
         using var directory = new TestDirectory();
         var failing = new WorkerScript { Total = 6, FailAtStep = 4 };
-        using (var host = TestHost.Build(directory.Path, failing))
+        using (var host = TestHost.Build(directory.Path, failing, new CheckpointedServiceOptions { SaveEvery = null, SaveEveryNSteps = 2 }))
         {
             await TestHost.RunToEndAsync(host);
             var error = Assert.IsType<InvalidOperationException>(host.Worker().ExecuteTask!.Exception!.InnerException);
@@ -120,6 +120,52 @@ public sealed class CheckpointedBackgroundServiceTests
 
         Assert.Equal([4, 5], retry.StepsRun);
         Assert.Equal(SumState.Expected(6), TestHost.Latest(directory.Path)!.State.Hash);
+        Assert.Equal([0, 1, 2, 3, 4, 5], TestHost.Latest(directory.Path)!.State.Done); // step 4's partial work was not kept
+    }
+
+    [Fact]
+    public async Task ExecuteStepAsync_ThrowsAfterChangingTheStateInPlace_RedoesTheStepsSinceTheNewestCheckpointExactlyOnce()
+    {
+        using var directory = new TestDirectory();
+        var failing = new WorkerScript { Total = 8, FailAtStep = 5 };
+        using (var host = TestHost.Build(directory.Path, failing, new CheckpointedServiceOptions { SaveEvery = null, SaveEveryNSteps = 3 }))
+        {
+            await TestHost.RunToEndAsync(host);
+            Assert.IsType<InvalidOperationException>(host.Worker().ExecuteTask!.Exception!.InnerException);
+        }
+
+        var failed = TestHost.Latest(directory.Path)!;
+        Assert.Equal(CheckpointStatus.Failed, failed.Metadata.Status);
+        Assert.Equal(3, failed.Metadata.Step);
+        Assert.Equal([0, 1, 2], failed.State.Done);
+
+        var retry = new WorkerScript { Total = 8 };
+        using (var host = TestHost.Build(directory.Path, retry))
+        {
+            await host.RunAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        }
+
+        Assert.Equal([3, 4, 5, 6, 7], retry.StepsRun);
+        var latest = TestHost.Latest(directory.Path)!;
+        Assert.Equal(SumState.Expected(8), latest.State.Hash);
+        Assert.Equal([0, 1, 2, 3, 4, 5, 6, 7], latest.State.Done);
+    }
+
+    [Fact]
+    public async Task ExecuteStepAsync_ThrowsBeforeAnyCheckpoint_SavesTheInitialStateAsFailed()
+    {
+        using var directory = new TestDirectory();
+        var failing = new WorkerScript { Total = 4, FailAtStep = 2 };
+        using (var host = TestHost.Build(directory.Path, failing))
+        {
+            await TestHost.RunToEndAsync(host);
+        }
+
+        var failed = TestHost.Latest(directory.Path)!;
+        Assert.Equal(CheckpointStatus.Failed, failed.Metadata.Status);
+        Assert.Equal(0, failed.Metadata.Step);
+        Assert.Empty(failed.State.Done);
+        Assert.Equal(0, failed.State.Hash);
     }
 
     [Fact]

@@ -27,15 +27,16 @@ public sealed class SumWorker(CheckpointedServiceDependencies dependencies, Work
         }
 
         script.Clock?.Advance(script.StepTime);
-        if (step == script.FailAtStep)
-        {
-            throw new InvalidOperationException($"step {step} failed on purpose");
-        }
-
         if (step == script.BlockAtStep)
         {
             script.Entered.TrySetResult();
             await script.Gate.Task.WaitAsync(cancellationToken);
+        }
+
+        state.Done.Add(step); // part of the step's work, done in place before it can fail
+        if (step == script.FailAtStep)
+        {
+            throw new InvalidOperationException($"step {step} failed on purpose");
         }
 
         return state.Advance(step);

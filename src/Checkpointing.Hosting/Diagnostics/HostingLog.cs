@@ -32,9 +32,6 @@ internal static partial class HostingLog
     [LoggerMessage(308, LogLevel.Warning, "A final checkpoint of run {ProcessType}/{Name} could take {WorstSeconds:F1} s (save {SaveSeconds:F1} s, step {StepSeconds:F1} s), more than the {BudgetSeconds:F1} s the host allows (HostOptions.ShutdownTimeout {TimeoutSeconds:F1} s less a 10% margin); the process may end before it is durable. Raise HostOptions.ShutdownTimeout and the platform's grace period (docker stop --time, Kubernetes terminationGracePeriodSeconds, systemd TimeoutStopSec), or make saves and steps shorter")]
     public static partial void StopMayExceedShutdownTimeout(ILogger logger, string processType, string name, double worstSeconds, double saveSeconds, double stepSeconds, double budgetSeconds, double timeoutSeconds);
 
-    [LoggerMessage(309, LogLevel.Error, "The host's shutdown timeout ({TimeoutSeconds:F1} s) ran out before the final checkpoint of run {ProcessType}/{Name} was durable; the next start resumes from the last durable checkpoint (step {Step}). Raise HostOptions.ShutdownTimeout")]
+    [LoggerMessage(309, LogLevel.Error, "The host's shutdown timeout ({TimeoutSeconds:F1} s) ran out before the final checkpoint of run {ProcessType}/{Name} had finished; if the process ends before it does, the next start resumes from the newest durable checkpoint (step {Step} or, if the final one completes, the step it saves). Raise HostOptions.ShutdownTimeout")]
     public static partial void ShutdownTimedOut(ILogger logger, double timeoutSeconds, string processType, string name, long? step);
-
-    [LoggerMessage(310, LogLevel.Information, "Host stopping before run {ProcessType}/{Name} started its first step; nothing to save")]
-    public static partial void StoppedBeforeFirstStep(ILogger logger, string processType, string name);
 }

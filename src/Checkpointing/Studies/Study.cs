@@ -273,11 +273,11 @@ public sealed class Study : IDisposable
         }
         catch (CheckpointCorruptException ex)
         {
-            long length;
-            using (var opened = manager.FileSystem.OpenRead(path))
+            var length = SegmentFile.Guard("measure the study journal", path, () =>
             {
-                length = opened.Length;
-            }
+                using var opened = manager.FileSystem.OpenRead(path);
+                return opened.Length;
+            });
 
             return StudyInspection.WithoutHeader(path, new JournalFileInspection
             {
