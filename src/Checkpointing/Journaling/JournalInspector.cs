@@ -34,7 +34,23 @@ internal static class JournalInspector
             var first = bases[i];
             var name = SegmentFile.Name(first);
             var path = Path.Combine(directory, name);
-            var scan = SegmentFile.Scan(fs, path, first);
+            var unread = damagedSegment is not null || (segments.Count > 0 && first != next);
+            SegmentScan scan;
+            try
+            {
+                scan = SegmentFile.Scan(fs, path, first);
+            }
+            catch (CheckpointException) when (unread)
+            {
+                // Recovery never reads a segment after damage or a gap (it moves it aside), so neither does inspection.
+                var length = SegmentFile.Guard("measure a journal segment", path, () =>
+                {
+                    using var opened = fs.OpenRead(path);
+                    return opened.Length;
+                });
+                scan = new SegmentScan(HeaderValid: false, 0, length, first, TailHasValidRecords: false);
+            }
+
             var records = scan.HeaderValid ? scan.NextSequence - first : 0;
             var inspected = new JournalFileInspection
             {
