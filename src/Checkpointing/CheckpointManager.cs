@@ -53,6 +53,9 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     private bool _disposed;
     private int _journalOpen;
 
+    // The last save that returned, for the next save's manifest (previousSave). Written and read under _writeGate.
+    private CompletedSave? _lastSave;
+
     /// <summary>Opens (and, unless read-only, creates and locks) the run <paramref name="processType"/>/<paramref name="name"/>.</summary>
     /// <param name="processType">The kind of process, e.g. <c>training</c>, <c>download</c>, <c>trading</c>: a single directory name.</param>
     /// <param name="name">The run's name, e.g. <c>my_experiment</c>: a single directory name.</param>
@@ -82,7 +85,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         _background = new BackgroundSaveQueue(WriteCaptured, ReleaseCaptured);
 
         // Before the lock: a meter factory that throws (one already disposed, say) must not leave the lock held.
-        _telemetry = new RunTelemetry(Instruments.For(_options.MeterFactory), processType, name, ChunkCodec.Name(ChunkCodec.FromOption(_options.Compression)), gauged: !_options.ReadOnly);
+        _telemetry = new RunTelemetry(Instruments.For(_options.MeterFactory), processType, name, ChunkCodec.Name(ChunkCodec.FromOption(_options.Compression)), gauged: !_options.ReadOnly, _time);
         if (!_options.ReadOnly)
         {
             try
@@ -302,7 +305,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     public Checkpoint<T>? LoadLatest<T>()
     {
         ThrowIfDisposed();
-        var started = Stopwatch.GetTimestamp();
+        var started = _telemetry.GetTimestamp();
         using var activity = _telemetry.StartLoad();
         try
         {
@@ -837,7 +840,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
-        var started = Stopwatch.GetTimestamp();
+        var started = _telemetry.GetTimestamp();
         using var activity = _telemetry.StartSave(step);
         CheckpointFileName name;
         Manifest manifest;
@@ -870,6 +873,8 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
                 Compression = ChunkCodec.Name(ChunkCodec.FromOption(_options.Compression)),
                 Serializer = serializerName,
                 StateType = stateType,
+                PreviousSave = _lastSave is { } previous ? ManifestExtras.Entry(previous) : null,
+                Retention = ManifestExtras.Entry(_options),
             };
             var minorVersion = FormatConstants.MinorVersion;
             if (snapshot is not null)
@@ -901,6 +906,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
                     writer.WriteSection(section.Name, BinarySectionKind, "application/octet-stream", section);
                 }
 
+                manifest.WriteMs = ManifestExtras.Milliseconds(_telemetry.GetElapsedTime(started));
                 length = writer.Finish(manifest);
             }
 
@@ -952,8 +958,9 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
 
         var metadata = ToMetadata(manifest, name, length);
         _telemetry.SaveSucceeded(activity, started, name.Id, step, totalSteps, length);
-        Log.Saved(_logger, name.Id, step, length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        Log.Saved(_logger, name.Id, step, length, _telemetry.GetElapsedTime(started).TotalMilliseconds);
         ApplyRetention(name);
+        _lastSave = new CompletedSave(name.Id, step, _telemetry.GetElapsedTime(started));
         return metadata;
     }
 
@@ -1126,7 +1133,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
 
     private Checkpoint<T> LoadFile<T>(CheckpointFileName name)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = _telemetry.GetTimestamp();
         using var activity = _telemetry.StartLoad();
         try
         {
@@ -1152,7 +1159,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     private void Loaded(Activity? activity, long started, CheckpointMetadata metadata)
     {
         _telemetry.LoadSucceeded(activity, started, metadata);
-        Log.Loaded(_logger, metadata.Id, metadata.Step, metadata.StoredBytes, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        Log.Loaded(_logger, metadata.Id, metadata.Step, metadata.StoredBytes, _telemetry.GetElapsedTime(started).TotalMilliseconds);
     }
 
     private (Manifest Manifest, ReadOnlyMemory<byte> State, long Length) ReadVerified(CheckpointFileName name, long listedLength, bool readState)
@@ -1406,6 +1413,9 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         WriterGeneration = m.WriterGeneration,
         FormatVersion = m.FormatVersion,
         JournalSequence = m.JournalSequence,
+        WriteDuration = ManifestExtras.Duration(m.WriteMs),
+        PreviousSave = ManifestExtras.PreviousSave(m.PreviousSave),
+        Retention = ManifestExtras.Retention(m.Retention),
         FilePath = Path.Combine(RunDirectory, name.FileName),
         Sections = BinarySectionsOf(m, name),
     };

@@ -75,6 +75,24 @@ public sealed record CheckpointMetadata
     /// </summary>
     public long? JournalSequence { get; init; }
 
+    /// <summary>
+    /// How long the save took to write the file, up to its manifest: from the start of the file work (after the state
+    /// was serialised) through compressing and writing every section. The fsync, rename and retention that followed are
+    /// not included (the manifest is written before them); the next save of the same manager records those in
+    /// <see cref="PreviousSave"/>. Null for files written before it was recorded.
+    /// </summary>
+    public TimeSpan? WriteDuration { get; init; }
+
+    /// <summary>
+    /// The save the same manager completed before this one, with its full duration until it was durable and retention
+    /// had run. Null for a manager's first save (after every start of the process, too) and for files written before it
+    /// was recorded.
+    /// </summary>
+    public CompletedSave? PreviousSave { get; init; }
+
+    /// <summary>The retention rules in force when this checkpoint was saved; null for files written before they were recorded.</summary>
+    public RetentionSettings? Retention { get; init; }
+
     /// <summary>The checkpoint's binary sections (weights, buffers saved with <see cref="BinarySections"/>), readable on demand; empty when it has none.</summary>
     public BinarySectionSet Sections { get; init; } = BinarySectionSet.Empty;
 

@@ -33,7 +33,7 @@ public sealed class ReportCommandTests(ReportFolders folders)
         {
             ("progress", checkpoints.Count),
             ("size", checkpoints.Count),
-            ("save-interval", checkpoints.Count - 1),
+            ("save-duration", checkpoints.Count),
             ("metric:loss", checkpoints.Count(c => c.Metrics.ContainsKey("loss"))),
             ("metric:accuracy", checkpoints.Count(c => c.Metrics.ContainsKey("accuracy"))),
         })

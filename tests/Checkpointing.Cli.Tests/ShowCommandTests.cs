@@ -22,7 +22,7 @@ public sealed class ShowCommandTests(CheckpointFolders folders)
         var result = CkptProcess.Run("show", "training/healthy", "--root", folders.Root);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal(3, result.Stdout.Split('\n').Count(line => line.Contains("checkpoint_step_", StringComparison.Ordinal)));
+        Assert.Equal(3, result.Stdout.Split('\n').Count(line => line.StartsWith("│ checkpoint_step_", StringComparison.Ordinal)));
         Assert.Contains("loss=0.5", result.Stdout, StringComparison.Ordinal);
     }
 

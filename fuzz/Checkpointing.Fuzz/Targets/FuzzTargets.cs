@@ -70,6 +70,7 @@ internal static class FuzzTargets
         {
             var file = new MemoryReadableFile(input);
             var manifest = CheckpointFileReader.ReadManifest(file, path);
+            _ = (ManifestExtras.Duration(manifest.WriteMs), ManifestExtras.PreviousSave(manifest.PreviousSave), ManifestExtras.Retention(manifest.Retention));
             produced += CheckpointFileReader.ReadSection(file, manifest, FormatConstants.StateSectionName, path).Length;
             for (var i = 0; i < manifest.Sections.Count; i++)
             {

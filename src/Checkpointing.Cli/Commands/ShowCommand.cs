@@ -9,13 +9,13 @@ using Spectre.Console;
 
 namespace Checkpointing.Cli.Commands;
 
-/// <summary><c>ckpt show TYPE/NAME</c>: the run's journal (segments, snapshot), study (search space, trials, best) and checkpoints, oldest first, from their footers.</summary>
+/// <summary><c>ckpt show TYPE/NAME</c>: the run's journal (segments, snapshot), study (search space, trials, best), the retention settings its newest checkpoint recorded, and its checkpoints, oldest first, from their footers.</summary>
 internal static class ShowCommand
 {
     public static Command Create(CommonOptions common)
     {
         var runArgument = new Argument<string>("run") { Description = "The run, as TYPE/NAME (see 'ckpt list')." };
-        var command = new Command("show", "A run's journal (segments, records, health), study (direction, search space, trials, best) and checkpoints (id, step, time, size, compression, status, metrics, writer generation).") { runArgument };
+        var command = new Command("show", "A run's journal (segments, records, health), study (direction, search space, trials, best), retention settings and checkpoints (id, step, time, size, compression, write and save durations, status, metrics, writer generation).") { runArgument };
         command.SetAction(parsed => Run(
             new CheckpointRoot(parsed.GetRequiredValue(common.Root)),
             RunReference.Parse(parsed.GetRequiredValue(runArgument), allowStep: false),
@@ -27,7 +27,8 @@ internal static class ShowCommand
     {
         using var manager = root.Open(run);
         var listed = manager.List();
-        var checkpoints = listed.Select(CheckpointRow.From).ToList();
+        var checkpoints = CheckpointRow.From(listed);
+        var retention = listed.Count == 0 ? null : RetentionText.Row(listed[^1]);
         var listedNames = checkpoints.Select(c => c.Id + ".ckpt").ToHashSet(StringComparer.Ordinal);
         var unreadable = CheckpointRoot.CheckpointFileNames(manager.RunDirectory).Where(f => !listedNames.Contains(f)).ToList();
         var journal = JournalReader.ReadJournal(manager, listed, details: true);
@@ -36,7 +37,7 @@ internal static class ShowCommand
         var exitCode = problems ? CkptCommandLine.ProblemsFound : CkptCommandLine.Ok;
         if (json)
         {
-            CliConsole.WriteJson(new ShowReport(run.ProcessType, run.Name, checkpoints, unreadable, journal, study), CliJsonContext.Default.ShowReport);
+            CliConsole.WriteJson(new ShowReport(run.ProcessType, run.Name, checkpoints, unreadable, journal, study, retention), CliJsonContext.Default.ShowReport);
             return exitCode;
         }
 
@@ -57,8 +58,17 @@ internal static class ShowCommand
             return exitCode;
         }
 
+        if (retention is not null)
+        {
+            var facts = new Grid().AddColumn().AddColumn();
+            facts.AddRow(Display.Cell("Retention", "bold"), retention.Recorded
+                ? Display.Cell($"{retention.Summary} (as recorded by the writer of {retention.RecordedBy})")
+                : Display.Cell($"{retention.RecordedBy}: {retention.Summary}", "grey"));
+            console.Write(facts);
+        }
+
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(run.ToString()))
-            .AddColumns("Id", "Step", "Time (UTC)", "Size", "Ratio", "Status", "Metrics", "Gen");
+            .AddColumns("Id", "Step", "Time (UTC)", "Size", "Ratio", "Write", "Save", "Status", "Metrics", "Gen");
         foreach (var c in checkpoints)
         {
             table.AddRow(
@@ -67,12 +77,19 @@ internal static class ShowCommand
                 Display.Cell(Display.Time(c.TimestampUtc)),
                 Display.Cell(Display.Bytes(c.StoredBytes)),
                 Display.Cell(string.Create(CultureInfo.InvariantCulture, $"{c.CompressionRatio:0.00}x")),
+                Display.Cell(Display.SaveTime(c.WriteMs / 1000)),
+                Display.Cell(Display.SaveTime(c.SaveMs / 1000)),
                 Display.Cell(c.Status, ListCommand.StatusStyle(c.Status)),
                 Display.Cell(Display.Metrics(c.Metrics)),
                 Display.Cell(c.WriterGeneration?.ToString(CultureInfo.InvariantCulture) ?? "-"));
         }
 
         console.Write(table);
+        if (checkpoints.Any(c => c.WriteMs is not null))
+        {
+            console.MarkupLine("[grey]Write: from the start of the save to its manifest (sections compressed and written). Save: the whole save until durable (fsync, rename, directory fsync, retention), as the next save of the same process recorded it.[/]");
+        }
+
         foreach (var file in unreadable)
         {
             console.MarkupLineInterpolated($"[red]{file}: its footer cannot be read; run 'ckpt verify {run}' for the reason.[/]");

@@ -76,6 +76,15 @@ internal static class Display
         return t.TotalHours >= 1 ? $"{(int)t.TotalHours}h {t.Minutes:00}m" : t.TotalMinutes >= 1 ? $"{t.Minutes}m {t.Seconds:00}s" : $"{Math.Ceiling(t.TotalSeconds):0}s";
     }
 
+    /// <summary>A save's duration: <c>0.4 ms</c>, <c>12.3 ms</c>, <c>1.25 s</c>, then as <see cref="Duration"/>; <c>-</c> when unknown.</summary>
+    public static string SaveTime(double? seconds) => seconds switch
+    {
+        null => "-",
+        < 1 => string.Create(CultureInfo.InvariantCulture, $"{Math.Round(seconds.Value * 1000, 1)} ms"),
+        < 120 => string.Create(CultureInfo.InvariantCulture, $"{Math.Round(seconds.Value, 2)} s"),
+        _ => Duration(seconds),
+    };
+
     /// <summary><c>1 record</c>, <c>60 records</c>.</summary>
     public static string Count(long count, string noun) =>
         string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? string.Empty : "s")}");

@@ -159,8 +159,8 @@ internal static class HtmlReportWriter
     private static void AppendNotes(StringBuilder html)
     {
         html.Append("<footer><h2>About the data</h2><ul>")
-            .Append("<li>Everything comes from the checkpoint files' footers (step, time, status, metrics, tags, stored size) and, for studies and reinforcement learning, from the newest valid checkpoint's state: a study snapshot's trials, or a top-level <code>rewards</code> array as the reward per episode.</li>")
-            .Append($"<li>Save durations: {Escape(RunPlots.SaveDurationNote)}</li>")
+            .Append("<li>Everything comes from the checkpoint files' footers (step, time, status, metrics, tags, stored size) and, for reinforcement learning, from the newest valid checkpoint's state: a top-level <code>rewards</code> array as the reward per episode. A study's trials come from its journal, <code>study.journal</code>, which records every finished trial (a run with a study snapshot but no journal falls back to the snapshot's trials).</li>")
+            .Append($"<li>Save durations: {Escape(RunPlots.SaveDurationDescription)} For checkpoints written before these were recorded, the time between saves is plotted instead.</li>")
             .Append("<li>Interruptions are checkpoints saved with status Interrupted; failures, status Failed; a resume is the first checkpoint of a new session (a higher <code>sessions</code> tag, writer generation or another writing process). Retention may have deleted the checkpoints around earlier ones. Hover a marker or a point for details.</li>")
             .Append($"<li>Series of up to {SvgPlotRenderer.MaxDots.ToString(CultureInfo.InvariantCulture)} points are drawn as dots, larger ones as a line; the counts in the legends are the points in the data.</li>")
             .Append("</ul></footer>\n");

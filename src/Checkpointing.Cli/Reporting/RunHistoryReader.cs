@@ -1,12 +1,14 @@
 using System.Text.Json;
 using Checkpointing.Cli.Runs;
+using Checkpointing.Studies;
 
 namespace Checkpointing.Cli.Reporting;
 
 /// <summary>
 /// Reads a <see cref="RunHistory"/> through a read-only manager: every checkpoint's footer (<see cref="CheckpointManager.List"/>),
-/// the health as <c>ckpt list</c> reports it (the newest valid checkpoint verified fully, unreadable footers) and the newest
-/// valid state, for a study's trials or the rewards per episode.
+/// the health as <c>ckpt list</c> reports it (the newest valid checkpoint verified fully, unreadable footers), a study's trials
+/// from its journal (<see cref="Study.Inspect"/>), and the newest valid state, for the rewards per episode (or a study's
+/// trials from its snapshot when the journal is missing or unreadable).
 /// </summary>
 internal static class RunHistoryReader
 {
@@ -25,9 +27,10 @@ internal static class RunHistoryReader
         string? note = null;
         try
         {
+            study = ReadStudyJournal(manager);
             if (manager.LoadLatest<JsonElement>() is { } latest)
             {
-                study = RunStateReader.ReadStudy(latest.State, latest.Metadata.Id);
+                study ??= RunStateReader.ReadStudy(latest.State, latest.Metadata.Id);
                 rewards = study is null ? RunStateReader.ReadRewards(latest.State, latest.Metadata.Id) : null;
             }
         }
@@ -41,5 +44,24 @@ internal static class RunHistoryReader
         }
 
         return new RunHistory(run, summary, checkpoints, RunEventDetector.Detect(checkpoints), study, rewards, note);
+    }
+
+    /// <summary>Every finished trial of the run's study, from its journal; null without a study journal or a readable header.</summary>
+    private static StudyHistory? ReadStudyJournal(CheckpointManager manager)
+    {
+        StudyInspection? inspection;
+        try
+        {
+            inspection = Study.Inspect(manager);
+        }
+        catch (CheckpointException)
+        {
+            // Unreadable (permissions, another version): the snapshot in the newest checkpoint is the fallback, and 'ckpt verify' says why.
+            return null;
+        }
+
+        return inspection is { Direction: StudyDirection direction }
+            ? new StudyHistory(direction, [.. inspection.Trials.Select(t => new TrialPoint(t.Number, t.State == TrialState.Failed ? null : t.Value, t.FinishedAt))], $"the study journal ({Study.JournalFileName})")
+            : null;
     }
 }

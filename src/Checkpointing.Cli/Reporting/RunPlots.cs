@@ -6,19 +6,26 @@ namespace Checkpointing.Cli.Reporting;
 
 /// <summary>
 /// The plots of one run, in page order: the study's trial values and best so far, the reward per episode,
-/// progress over time, each metric against step, checkpoint sizes and the time between saves. Time and step
+/// progress over time, each metric against step, checkpoint sizes and save durations (or, for files that do not record
+/// them, the time between saves). Time and step
 /// axes carry the run's interruptions, failures and resumes as markers.
 /// </summary>
 internal static class RunPlots
 {
     /// <summary>
-    /// What the page says about save durations: the checkpoint files do not record them, so the report shows the
-    /// time between consecutive checkpoints instead and says so.
+    /// What the page says when no checkpoint records its save duration (files written before they were recorded): the
+    /// report shows the time between consecutive checkpoints instead and says so.
     /// </summary>
     public const string SaveDurationNote =
-        "How long each save took is not recorded in the checkpoint files (a checkpoint records when its save started, not when it ended), " +
-        "so it is not plotted. This plot shows the time from each checkpoint to the next, from their timestamps: the save interval, " +
+        "These checkpoints were written before Checkpointing recorded how long each save took, " +
+        "so save durations are not plotted. This plot shows the time from each checkpoint to the next, from their timestamps: the save interval, " +
         "which includes the work done between saves and any time the run was stopped.";
+
+    /// <summary>What the page says about the save-duration plot.</summary>
+    public const string SaveDurationDescription =
+        "Write: from the start of each save until its manifest was written (state and sections compressed and written), as the checkpoint records it. " +
+        "Whole save: until the checkpoint was durable (fsync, rename, directory fsync) and retention had run, as the next save of the same process records it, " +
+        "so the last save of each process has none. Serialising the state, before the save's file work starts, is not included.";
 
     public static IReadOnlyList<Plot> For(RunHistory history)
     {
@@ -47,7 +54,11 @@ internal static class RunPlots
         }
 
         plots.Add(Sizes(checkpoints, timeMarkers));
-        if (checkpoints.Count > 1)
+        if (checkpoints.Any(c => c.WriteDuration is not null || c.PreviousSave is not null))
+        {
+            plots.Add(SaveDurations(checkpoints, history.Events));
+        }
+        else if (checkpoints.Count > 1)
         {
             plots.Add(SaveIntervals(checkpoints, timeMarkers));
         }
@@ -66,9 +77,8 @@ internal static class RunPlots
             .Select(b => new PlotPoint(b.Number, b.Best!.Value, $"best after trial {Integer(b.Number)}: {Value(b.Best!.Value)}")).ToList();
         var notPlotted = study.Trials.Count - plotted.Count;
         var direction = study.Direction == StudyDirection.Minimize ? "minimize" : "maximize";
-        var description = $"{Integer(study.Trials.Count)} trial(s) from the study snapshot in {study.CheckpointId}; the line is the best value so far ({direction})."
-            + (notPlotted > 0 ? $" {Integer(notPlotted)} failed or infinite trial(s) not plotted." : string.Empty)
-            + " Trials finished after this checkpoint are in the study journal only.";
+        var description = $"{Integer(study.Trials.Count)} finished trial(s) from {study.Source}; the line is the best value so far ({direction})."
+            + (notPlotted > 0 ? $" {Integer(notPlotted)} failed or infinite trial(s) not plotted." : string.Empty);
 
         // Step n of a study checkpoint means n trials finished, trials 0 to n-1: the marker sits just after trial n-1.
         var markers = events.Select(e => new PlotMarker(e.Step - 0.5, e.Kind, e.Label)).ToList();
@@ -133,10 +143,30 @@ internal static class RunPlots
             markers);
     }
 
+    /// <summary>Two series against step: each checkpoint's write time, and each whole save that the next save of its process recorded.</summary>
+    private static Plot SaveDurations(IReadOnlyList<CheckpointMetadata> checkpoints, IReadOnlyList<RunEvent> events)
+    {
+        var byId = checkpoints.ToDictionary(c => c.Id, StringComparer.Ordinal);
+        var writes = checkpoints.Where(c => c.WriteDuration is not null)
+            .Select(c => new PlotPoint(c.Step, c.WriteDuration!.Value.TotalSeconds, $"{Tooltip(c)}: written in {Display.SaveTime(c.WriteDuration.Value.TotalSeconds)}")).ToList();
+        var wholes = checkpoints.Select(c => c.PreviousSave).OfType<CompletedSave>()
+            .Select(p => new PlotPoint(p.Step, p.Duration.TotalSeconds,
+                $"{(byId.TryGetValue(p.CheckpointId, out var saved) ? Tooltip(saved) : p.CheckpointId + " (since deleted)")}: whole save {Display.SaveTime(p.Duration.TotalSeconds)}"))
+            .ToList();
+        var unrecorded = checkpoints.Count(c => c.WriteDuration is null);
+        var description = SaveDurationDescription
+            + (unrecorded > 0 ? $" {Integer(unrecorded)} checkpoint(s) written before durations were recorded have no write time." : string.Empty);
+        return new Plot("save-duration", "Save duration", description,
+            AxisBuilder.Build(AxisKind.Count, "step", writes.Concat(wholes).Select(p => p.X)),
+            AxisBuilder.Build(AxisKind.Seconds, "duration", writes.Concat(wholes).Select(p => p.Y)),
+            [new PlotSeries("write", "c1", SeriesStyle.Dots, writes), new PlotSeries("whole save (durable)", "c2", SeriesStyle.Dots, wholes)],
+            [.. events.Select(e => new PlotMarker(e.Step, e.Kind, e.Label))]);
+    }
+
     private static Plot SaveIntervals(IReadOnlyList<CheckpointMetadata> checkpoints, IReadOnlyList<PlotMarker> markers)
     {
         var points = checkpoints.Skip(1).Select((c, i) => (Checkpoint: c, Gap: (c.TimestampUtc - checkpoints[i].TimestampUtc).TotalSeconds))
-            .Select(g => new PlotPoint(Seconds(g.Checkpoint.TimestampUtc), g.Gap, $"{Tooltip(g.Checkpoint)}: {Duration(g.Gap)} after the previous checkpoint")).ToList();
+            .Select(g => new PlotPoint(Seconds(g.Checkpoint.TimestampUtc), g.Gap, $"{Tooltip(g.Checkpoint)}: {Display.SaveTime(g.Gap)} after the previous checkpoint")).ToList();
         return new Plot("save-interval", "Time between saves", SaveDurationNote,
             AxisBuilder.Build(AxisKind.Time, "time", checkpoints.Select(c => Seconds(c.TimestampUtc))),
             AxisBuilder.Build(AxisKind.Seconds, "time since the previous checkpoint", points.Select(p => p.Y)),
@@ -164,9 +194,6 @@ internal static class RunPlots
     }
 
     private static string Tooltip(CheckpointMetadata checkpoint) => $"{checkpoint.Id} ({checkpoint.Status}, {Display.Time(checkpoint.TimestampUtc)})";
-
-    private static string Duration(double seconds) =>
-        seconds < 1 ? $"{Value(Math.Round(seconds * 1000, 1))} ms" : seconds < 120 ? $"{Value(Math.Round(seconds, 2))} s" : Display.Duration(seconds);
 
     private static double Seconds(DateTimeOffset time) => time.ToUnixTimeMilliseconds() / 1000.0;
 }

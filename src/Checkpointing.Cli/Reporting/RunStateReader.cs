@@ -40,7 +40,7 @@ internal static class RunStateReader
             points.Add(new TrialPoint(number, value, finishedAt));
         }
 
-        return new StudyHistory(direction, points, checkpointId);
+        return new StudyHistory(direction, points, $"the study snapshot in {checkpointId}");
     }
 
     public static RewardHistory? ReadRewards(JsonElement state, string checkpointId)

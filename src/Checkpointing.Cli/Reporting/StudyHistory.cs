@@ -2,9 +2,9 @@ using Checkpointing.Studies;
 
 namespace Checkpointing.Cli.Reporting;
 
-/// <summary>A study's trials as saved in a checkpoint's <see cref="StudySnapshot"/> state, with the direction that decides "best".</summary>
-/// <param name="CheckpointId">The checkpoint the trials were read from (the newest valid one).</param>
-internal sealed record StudyHistory(StudyDirection Direction, IReadOnlyList<TrialPoint> Trials, string CheckpointId)
+/// <summary>A study's finished trials, with the direction that decides "best".</summary>
+/// <param name="Source">Where the trials were read, for the page: <c>the study journal (study.journal)</c>, or the study snapshot in a checkpoint.</param>
+internal sealed record StudyHistory(StudyDirection Direction, IReadOnlyList<TrialPoint> Trials, string Source)
 {
     /// <summary>The best value so far after each trial (null until a trial completes), respecting <see cref="Direction"/>.</summary>
     public IReadOnlyList<double?> BestSoFar()

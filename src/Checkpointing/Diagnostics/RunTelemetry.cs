@@ -29,6 +29,7 @@ internal sealed class RunTelemetry
     private readonly string _name;
     private readonly string _compression;
     private readonly bool _gauged;
+    private readonly TimeProvider _time;
 
     // -1 until a save or load tells the step; the gauges read both without a lock, so a reading may pair
     // a step with the previous total for an instant.
@@ -40,8 +41,10 @@ internal sealed class RunTelemetry
     /// <param name="name">The run's name.</param>
     /// <param name="compression">The compression saves use, as the format names it (<c>none</c>, <c>gzip</c>, <c>zstd</c>).</param>
     /// <param name="gauged">Whether the run's step and progress are reported (writable managers only: the writer owns the run's progress).</param>
-    public RunTelemetry(Instruments instruments, string processType, string name, string compression, bool gauged)
+    /// <param name="time">The manager's clock: durations are measured with its timestamps.</param>
+    public RunTelemetry(Instruments instruments, string processType, string name, string compression, bool gauged, TimeProvider time)
     {
+        _time = time;
         _instruments = instruments;
         _processType = processType;
         _name = name;
@@ -70,6 +73,12 @@ internal sealed class RunTelemetry
             return step >= 0 && total > 0 ? (double)step / total : null;
         }
     }
+
+    /// <summary>The start of a measured operation, from the manager's clock; pass it to the method that records the outcome.</summary>
+    public long GetTimestamp() => _time.GetTimestamp();
+
+    /// <summary>The time since <paramref name="started"/> (from <see cref="GetTimestamp"/>), as the duration histograms record it.</summary>
+    public TimeSpan GetElapsedTime(long started) => _time.GetElapsedTime(started);
 
     /// <summary>Stops reporting the run's gauges (the manager was disposed).</summary>
     public void Close()
@@ -206,7 +215,7 @@ internal sealed class RunTelemetry
             tags.Add(Instruments.ErrorTypeTag, errorType);
         }
 
-        histogram.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+        histogram.Record(GetElapsedTime(started).TotalSeconds, tags);
     }
 
     private Activity? Start(string spanName)

@@ -42,6 +42,15 @@ internal sealed class Manifest
     /// <summary>For a journal snapshot (format 1.1): the last journal record the state includes. Omitted otherwise.</summary>
     public long? JournalSequence { get; set; }
 
+    /// <summary>Optional: milliseconds from the start of the save to writing this manifest (the sections written). Omitted by older writers.</summary>
+    public double? WriteMs { get; set; }
+
+    /// <summary>Optional: the previous save of the same manager and its full, durable duration. Omitted for a manager's first save and by older writers.</summary>
+    public PreviousSaveEntry? PreviousSave { get; set; }
+
+    /// <summary>Optional: the retention settings of the writer when it saved this file. Omitted by older writers.</summary>
+    public RetentionEntry? Retention { get; set; }
+
     /// <summary>XXH3-64 of every byte from the header through the last chunk, as 16 hex digits.</summary>
     public string PayloadChecksum { get; set; } = string.Empty;
 
@@ -71,6 +80,35 @@ internal sealed class SectionEntry
 
     /// <summary>XXH3-64 of the raw (uncompressed) content, as 16 hex digits.</summary>
     public string RawChecksum { get; set; } = string.Empty;
+}
+
+/// <summary>The manifest's <c>previousSave</c>: the save a manager completed before the one that wrote the file.</summary>
+internal sealed class PreviousSaveEntry
+{
+    public string? CheckpointId { get; set; }
+
+    public long Step { get; set; }
+
+    /// <summary>From the start of that save until it returned: written, fsynced, renamed, directory fsynced, retention applied.</summary>
+    public double DurationMs { get; set; }
+}
+
+/// <summary>The manifest's <c>retention</c>: the writer's retention settings; a rule that is off is omitted.</summary>
+internal sealed class RetentionEntry
+{
+    public int? KeepLastN { get; set; }
+
+    /// <summary>With <see cref="BestMetric"/> only.</summary>
+    public int? KeepBestN { get; set; }
+
+    public string? BestMetric { get; set; }
+
+    /// <summary><c>min</c> or <c>max</c>, with <see cref="BestMetric"/> only.</summary>
+    public string? BestMetricMode { get; set; }
+
+    public double? KeepEveryMs { get; set; }
+
+    public long? MaxTotalBytes { get; set; }
 }
 
 [JsonSourceGenerationOptions(

@@ -80,6 +80,26 @@ internal static class ManifestWriter
             json.WriteNumber("journalSequence"u8, journalSequence);
         }
 
+        if (m.WriteMs is double writeMs)
+        {
+            WriteNumber(json, "writeMs"u8, writeMs);
+        }
+
+        if (m.PreviousSave is { } previous)
+        {
+            json.WritePropertyName("previousSave"u8);
+            json.WriteStartObject();
+            WriteString(json, "checkpointId"u8, previous.CheckpointId);
+            json.WriteNumber("step"u8, previous.Step);
+            WriteNumber(json, "durationMs"u8, previous.DurationMs);
+            json.WriteEndObject();
+        }
+
+        if (m.Retention is { } retention)
+        {
+            WriteRetention(json, retention);
+        }
+
         WriteString(json, "payloadChecksum"u8, m.PayloadChecksum);
         if (m.Sections is { } sections)
         {
@@ -117,6 +137,48 @@ internal static class ManifestWriter
         json.WriteNumber("chunkCount"u8, s.ChunkCount);
         WriteString(json, "rawChecksum"u8, s.RawChecksum);
         json.WriteEndObject();
+    }
+
+    private static void WriteRetention(Utf8JsonWriter json, RetentionEntry r)
+    {
+        json.WritePropertyName("retention"u8);
+        json.WriteStartObject();
+        if (r.KeepLastN is int keepLastN)
+        {
+            json.WriteNumber("keepLastN"u8, keepLastN);
+        }
+
+        if (r.KeepBestN is int keepBestN)
+        {
+            json.WriteNumber("keepBestN"u8, keepBestN);
+        }
+
+        WriteString(json, "bestMetric"u8, r.BestMetric);
+        WriteString(json, "bestMetricMode"u8, r.BestMetricMode);
+        if (r.KeepEveryMs is double keepEveryMs)
+        {
+            WriteNumber(json, "keepEveryMs"u8, keepEveryMs);
+        }
+
+        if (r.MaxTotalBytes is long maxTotalBytes)
+        {
+            json.WriteNumber("maxTotalBytes"u8, maxTotalBytes);
+        }
+
+        json.WriteEndObject();
+    }
+
+    /// <summary>AllowNamedFloatingPointLiterals: the three values JSON numbers cannot hold are written as strings.</summary>
+    private static void WriteNumber(Utf8JsonWriter json, ReadOnlySpan<byte> name, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            json.WriteNumber(name, value);
+        }
+        else
+        {
+            json.WriteString(name, double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+        }
     }
 
     private static void WriteMetrics(Utf8JsonWriter json, Dictionary<string, double>? metrics)

@@ -884,7 +884,7 @@ public sealed class Journal : IDisposable, IAsyncDisposable
     private void CommitRound()
     {
         ThrowIfUnusable();
-        var started = Stopwatch.GetTimestamp();
+        var started = _manager.Telemetry.GetTimestamp();
         WriteBuffered();
         if (_activeDirty)
         {

@@ -35,6 +35,15 @@ public sealed class ManifestWriterTests
         Assert.DoesNotContain("journalSequence", Json(manifest), StringComparison.Ordinal);
         Assert.DoesNotContain("contentType", Json(manifest), StringComparison.Ordinal);
         Assert.DoesNotContain("elementType", Json(manifest), StringComparison.Ordinal);
+        Assert.DoesNotContain("writeMs", Json(manifest), StringComparison.Ordinal);
+        Assert.DoesNotContain("previousSave", Json(manifest), StringComparison.Ordinal);
+        Assert.DoesNotContain("retention", Json(manifest), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Write_EmptyRetentionAndPreviousWithoutId_SameBytesAsSourceGenerated()
+    {
+        AssertSameAsSourceGenerated(new Manifest { Retention = new RetentionEntry(), PreviousSave = new PreviousSaveEntry { DurationMs = -0.0 }, WriteMs = 0 });
     }
 
     [Fact]
@@ -68,6 +77,9 @@ public sealed class ManifestWriterTests
             Serializer = "json",
             StateType = "List`1",
             JournalSequence = 123456789012,
+            WriteMs = 1234.5678,
+            PreviousSave = new PreviousSaveEntry { CheckpointId = "checkpoint_step_8_20261129_235958", Step = 8, DurationMs = double.NaN },
+            Retention = new RetentionEntry { KeepLastN = 5, KeepBestN = 1, BestMetric = "lo\"ss", BestMetricMode = "Min", KeepEveryMs = double.PositiveInfinity, MaxTotalBytes = long.MaxValue },
             PayloadChecksum = "0123456789abcdef",
             Sections =
             [
@@ -95,10 +107,12 @@ public sealed class ManifestWriterTests
         // property added to Manifest or SectionEntry but not to ManifestWriter fails here.
         var manifest = Filled<Manifest>(1);
         manifest.Sections = [Filled<SectionEntry>(2), Filled<SectionEntry>(3)];
+        manifest.PreviousSave = Filled<PreviousSaveEntry>(4);
+        manifest.Retention = Filled<RetentionEntry>(5);
 
         var json = Json(manifest);
         AssertSameAsSourceGenerated(manifest);
-        foreach (var property in typeof(Manifest).GetProperties().Concat(typeof(SectionEntry).GetProperties()))
+        foreach (var property in new[] { typeof(Manifest), typeof(SectionEntry), typeof(PreviousSaveEntry), typeof(RetentionEntry) }.SelectMany(t => t.GetProperties()))
         {
             Assert.Contains($"\"{JsonNamingPolicy.CamelCase.ConvertName(property.Name)}\":", json, StringComparison.Ordinal);
         }
@@ -169,6 +183,9 @@ public sealed class ManifestWriterTests
                 _ when type == typeof(string) => $"{property.Name}-{seed}",
                 _ when type == typeof(long) => 1_000_000_000_000L + seed,
                 _ when type == typeof(int) => 1000 + seed,
+                _ when type == typeof(double) => seed + 0.0625,
+                _ when type == typeof(PreviousSaveEntry) => null,
+                _ when type == typeof(RetentionEntry) => null,
                 _ when type == typeof(DateTimeOffset) => new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero).AddTicks(seed),
                 _ when type == typeof(CheckpointStatus) => CheckpointStatus.Completed,
                 _ when type == typeof(Dictionary<string, double>) => new Dictionary<string, double> { [$"m{seed}"] = seed + 0.5 },
