@@ -144,7 +144,8 @@ public abstract class CheckpointedBackgroundService<TState> : BackgroundService
     /// <summary>
     /// Runs one step of the work and returns the state after it (the same instance when it was changed in
     /// place). Called with <paramref name="step"/> = 0, 1, 2, … (the steps finished so far, continuing from
-    /// the checkpoint's step after a restart), from one thread at a time.
+    /// the checkpoint's step after a restart), from one thread at a time. When it throws, the state it may have
+    /// changed part-way is never saved: the Failed checkpoint repeats the newest durable one.
     /// </summary>
     /// <param name="state">The state after the previous step.</param>
     /// <param name="step">The 0-based index of this step; after it, <paramref name="step"/> + 1 steps are finished.</param>
