@@ -31,7 +31,11 @@ internal static class CkptCommandLine
         if (parsed.Errors.Count > 0)
         {
             var messages = string.Join(" ", parsed.Errors.Select(e => e.Message.TrimEnd('.') + "."));
-            Console.Error.WriteLine($"ckpt: {messages} Type 'ckpt --help' for the commands and their arguments.");
+            // An error inside a command (a missing option, a bad value) points at that command's help, which lists its options.
+            var help = parsed.CommandResult.Command is { } command && command != root
+                ? $"'ckpt {command.Name} --help' for its arguments and options"
+                : "'ckpt --help' for the commands and their arguments";
+            Console.Error.WriteLine($"ckpt: {messages} Type {help}.");
             return UsageError;
         }
 

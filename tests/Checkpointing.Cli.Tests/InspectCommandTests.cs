@@ -47,5 +47,7 @@ public sealed class InspectCommandTests(CheckpointFolders folders)
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains("ckpt show training/healthy", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("its checkpoints are at step(s) ", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("List()", result.Stderr, StringComparison.Ordinal);
     }
 }

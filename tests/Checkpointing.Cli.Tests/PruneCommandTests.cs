@@ -84,6 +84,18 @@ public sealed class PruneCommandTests : IDisposable
         Assert.Equal(2, Directory.GetFiles(RunDirectory("training/args"), "*.ckpt").Length);
     }
 
+    [Fact]
+    public void Prune_WithoutKeepLast_PointsAtItsOwnHelp()
+    {
+        SaveSteps("training/nokeep", 2);
+
+        var result = CkptProcess.Run("prune", "training/nokeep", "--dry-run", "--root", _root);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("--keep-last", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("'ckpt prune --help'", result.Stderr, StringComparison.Ordinal);
+    }
+
     private string RunDirectory(string run) => Path.Combine(_root, run.Split('/')[0], run.Split('/')[1]);
 
     /// <summary>Saves steps 1..count keeping all; the loss is lowest at step 2. Returns the ids, oldest first.</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Checkpointing.Cli.Output;
 using Checkpointing.Cli.Reports;
@@ -11,7 +12,8 @@ namespace Checkpointing.Cli.Commands;
 /// <summary><c>ckpt inspect FILE | TYPE/NAME[@STEP]</c>: one checkpoint's metadata, sections and state, fully verified.</summary>
 internal static class InspectCommand
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Relaxed escaping: the state is shown to a person, so "+00:00" stays "+00:00" rather than "\u002B00:00".
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Command Create(CommonOptions common)
     {
@@ -39,7 +41,7 @@ internal static class InspectCommand
         }
         catch (CheckpointNotFoundException ex)
         {
-            throw new UsageException($"{ex.Message} Type 'ckpt show {run}' for its checkpoints.");
+            throw new UsageException(NotFoundMessage(manager, run, checkpointId, ex));
         }
         catch (CheckpointSerializationException)
         {
@@ -54,6 +56,22 @@ internal static class InspectCommand
         }
 
         return Write(run, checkpoint.Metadata, state, json);
+    }
+
+    /// <summary>The library's message names an API (List()); on the command line, name the steps there are instead.</summary>
+    private static string NotFoundMessage(CheckpointManager manager, RunReference run, string? checkpointId, CheckpointNotFoundException ex)
+    {
+        var hint = $"Type 'ckpt show {run}' for its checkpoints.";
+        if (checkpointId is not null || run.Step is not long step)
+        {
+            return $"{ex.Message} {hint}";
+        }
+
+        var steps = manager.List().Select(m => m.Step).Distinct().ToList();
+        var have = steps.Count == 0 ? "it has no checkpoints"
+            : steps.Count <= 12 ? $"its checkpoints are at step(s) {string.Join(", ", steps)}"
+            : $"its {steps.Count} checkpoints are at steps {steps[0]} to {steps[^1]}";
+        return string.Create(CultureInfo.InvariantCulture, $"{run} has no checkpoint at step {step}; {have}. {hint}");
     }
 
     private static CheckpointMetadata FindMetadata(CheckpointManager manager, string? checkpointId, long? step)

@@ -26,7 +26,7 @@ internal static class ReportCommand
             HelpName = "FILE",
             DefaultValueFactory = _ => DefaultOutput,
         };
-        var command = new Command("report", "Write an HTML report with plots: metrics against step, study trials, rewards per episode, checkpoint sizes and save intervals, with interruptions and resumes marked.")
+        var command = new Command("report", "Write an HTML report with plots: metrics against step, study trials, rewards per episode, checkpoint sizes and save durations, with interruptions and resumes marked.")
         {
             runArgument,
             output,
