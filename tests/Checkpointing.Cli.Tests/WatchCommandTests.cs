@@ -44,6 +44,29 @@ public sealed class WatchCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Watch_RunDoesNotExistYet_WaitsForItsFirstCheckpoint()
+    {
+        using var watch = CkptProcess.Start(null, "watch", "training/live", "--interval", "0.1", "--root", _root);
+        using (var guard = new CancellationTokenSource(HangGuard))
+        {
+            var notice = await watch.StandardError.ReadLineAsync(guard.Token);
+            Assert.StartsWith("ckpt: no run 'training/live' under ", notice, StringComparison.Ordinal);
+            Assert.EndsWith("yet; waiting for its first checkpoint (Ctrl+C to stop).", notice, StringComparison.Ordinal);
+        }
+
+        Assert.False(watch.HasExited);
+        using var run = Open();
+        run.Save(new TrainState(1, [1]), 1, totalSteps: 2);
+        var first = await NextLine(watch);
+        run.Save(new TrainState(2, [2]), 2, totalSteps: 2, status: CheckpointStatus.Completed);
+        var second = await NextLine(watch);
+
+        Assert.StartsWith("training/live step 1/2 ", first, StringComparison.Ordinal);
+        Assert.StartsWith("training/live step 2/2 ", second, StringComparison.Ordinal);
+        Assert.Equal(0, await Exit(watch));
+    }
+
+    [Fact]
     public async Task Watch_RunFails_ExitsOne()
     {
         using var run = Open();

@@ -35,7 +35,14 @@ internal static class WatchCommand
             throw new UsageException($"--interval {intervalSeconds.ToString(CultureInfo.InvariantCulture)} is not a number of seconds between 0 and 3600; e.g. --interval 0.5.");
         }
 
-        using var manager = root.Open(run);
+        // A run that does not exist yet is waited for, like one with no checkpoint yet: `ckpt watch` is often
+        // started beside the job it watches, before the job's first save.
+        if (!Directory.Exists(root.RunDirectory(run)))
+        {
+            Console.Error.WriteLine($"ckpt: no run '{run}' under {root.Directory} yet; waiting for its first checkpoint (Ctrl+C to stop).");
+        }
+
+        using var manager = root.OpenEvenIfMissing(run);
         var interval = TimeSpan.FromSeconds(intervalSeconds);
         var console = CliConsole.Create();
         try

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Checkpointing.Cli.Commands;
 using Checkpointing.Cli.Output;
+using Checkpointing.Cli.Runs;
 using Checkpointing.Cli.Reports;
 using static Checkpointing.Cli.Reporting.HtmlText;
 
@@ -70,7 +71,9 @@ internal static class HtmlReportWriter
         html.Append($"<section class=\"run\" id=\"{AnchorOf(index)}\" data-run=\"{Escape(run.Run.ToString())}\">")
             .Append($"<h2>{Escape(run.Run.ProcessType)}/<b>{Escape(run.Run.Name)}</b> {Status(summary.Status)}</h2>");
 
-        var sessions = run.Checkpoints.Select(RunEventDetector.SessionOf).Distinct(StringComparer.Ordinal).Count();
+        // Retention may have deleted the checkpoints of earlier sessions: the sessions tag and the study journal still count them.
+        var sessions = Math.Max(RunSessions.Count(run.Checkpoints), summary.Study?.Sessions ?? 0);
+        var interruptions = Math.Max(run.Events.Count(e => e.Kind == RunEventKind.Interrupted), summary.Study?.Interruptions ?? 0);
         var first = run.Checkpoints.Count == 0 ? null : run.Checkpoints.Min(c => (DateTimeOffset?)c.TimestampUtc);
         var health = $"{summary.ValidCount} valid" + (summary.Damaged.Count > 0 ? $", {summary.Damaged.Count} damaged" : string.Empty)
             + (summary.QuarantinedCount > 0 ? $", {summary.QuarantinedCount} quarantined" : string.Empty);
@@ -81,8 +84,8 @@ internal static class HtmlReportWriter
         Fact(html, "Rate", Display.Rate(summary.StepsPerSecond));
         Fact(html, "First checkpoint", first is { } f ? Display.Time(f) : "-");
         Fact(html, "Newest checkpoint", summary.NewestCheckpointUtc is { } n ? Display.Time(n) : "-");
-        Fact(html, "Sessions seen", sessions.ToString(CultureInfo.InvariantCulture));
-        Fact(html, "Interruptions", run.Events.Count(e => e.Kind == RunEventKind.Interrupted).ToString(CultureInfo.InvariantCulture));
+        Fact(html, "Sessions", sessions.ToString(CultureInfo.InvariantCulture));
+        Fact(html, "Interruptions", interruptions.ToString(CultureInfo.InvariantCulture));
         Fact(html, "Writer", ListCommand.Writer(summary.Writer));
         if (summary.Journal is not null || summary.Study is not null)
         {
@@ -105,6 +108,12 @@ internal static class HtmlReportWriter
         if (run.StateNote is not null)
         {
             html.Append($"<p class=\"note\">{Escape(run.StateNote)}</p>");
+        }
+
+        var sessionsSeen = run.Checkpoints.Select(RunSessions.Of).Distinct(StringComparer.Ordinal).Count();
+        if (sessions > sessionsSeen && run.Checkpoints.Count > 0)
+        {
+            html.Append($"<p class=\"note\">{Escape($"The run has had {sessions} sessions, but the checkpoints kept come from {Count(sessionsSeen, "session")}: retention deleted the others, so their interruptions and resumes cannot be marked on the plots.")}</p>");
         }
 
         if (run.Events.Count > 0)

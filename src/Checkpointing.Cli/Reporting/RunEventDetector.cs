@@ -1,5 +1,6 @@
 using System.Globalization;
 using Checkpointing.Cli.Output;
+using Checkpointing.Cli.Runs;
 using Checkpointing.Training;
 
 namespace Checkpointing.Cli.Reporting;
@@ -18,7 +19,7 @@ internal static class RunEventDetector
         for (var i = 0; i < checkpoints.Count; i++)
         {
             var checkpoint = checkpoints[i];
-            if (i > 0 && SessionOf(checkpoint) != SessionOf(checkpoints[i - 1]))
+            if (i > 0 && RunSessions.Of(checkpoint) != RunSessions.Of(checkpoints[i - 1]))
             {
                 events.Add(Resume(checkpoints[i - 1], checkpoint));
             }
@@ -38,15 +39,9 @@ internal static class RunEventDetector
         return events;
     }
 
-    /// <summary>Which session wrote the checkpoint: its <c>sessions</c> tag, else its writer generation, else its process.</summary>
-    public static string SessionOf(CheckpointMetadata checkpoint) =>
-        checkpoint.Tags.TryGetValue(TrainingCheckpointCallback.SessionsTag, out var session) ? "session " + session
-        : checkpoint.WriterGeneration is long generation ? "writer generation " + generation.ToString(CultureInfo.InvariantCulture)
-        : $"process {checkpoint.WriterProcessId.ToString(CultureInfo.InvariantCulture)} on {checkpoint.WriterHost}";
-
     private static RunEvent Resume(CheckpointMetadata before, CheckpointMetadata first)
     {
-        var label = $"resumed: {SessionOf(first)} after step {Step(before.Step)}; its first checkpoint at step {Step(first.Step)}, {Display.Time(first.TimestampUtc)}";
+        var label = $"resumed: {RunSessions.Of(first)} after step {Step(before.Step)}; its first checkpoint at step {Step(first.Step)}, {Display.Time(first.TimestampUtc)}";
         if (first.Step < before.Step)
         {
             label += $" (behind step {Step(before.Step)}: work redone)";

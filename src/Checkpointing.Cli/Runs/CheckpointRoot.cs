@@ -27,16 +27,7 @@ internal sealed class CheckpointRoot(string directory)
     /// <summary>Opens an existing run read-only (no lock, nothing written); an unknown or malformed run is a usage error that lists the runs.</summary>
     public CheckpointManager Open(RunReference run)
     {
-        CheckpointManager manager;
-        try
-        {
-            manager = OpenUnchecked(run);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new UsageException($"'{run}' is not a valid run name: {ex.Message} Expected {RunReference.ExpectedForm}.");
-        }
-
+        var manager = OpenEvenIfMissing(run);
         if (!System.IO.Directory.Exists(manager.RunDirectory))
         {
             manager.Dispose();
@@ -48,6 +39,19 @@ internal sealed class CheckpointRoot(string directory)
         }
 
         return manager;
+    }
+
+    /// <summary>Opens a run read-only whether or not it exists yet; a malformed run name is a usage error.</summary>
+    public CheckpointManager OpenEvenIfMissing(RunReference run)
+    {
+        try
+        {
+            return OpenUnchecked(run);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException($"'{run}' is not a valid run name: {ex.Message} Expected {RunReference.ExpectedForm}.");
+        }
     }
 
     public CheckpointManager OpenUnchecked(RunReference run) =>
