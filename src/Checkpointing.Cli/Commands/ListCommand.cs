@@ -67,6 +67,13 @@ internal static class ListCommand
                 console.MarkupLineInterpolated($"[red]{run.ProcessType}/{run.Name}: cannot be read: {run.Error}[/]");
             }
 
+            if (run.BinaryBytesNotChecksummed is long notChecksummed)
+            {
+                console.WriteLine(
+                    $"{run.ProcessType}/{run.Name}: the binary sections of the checkpoint a resume would use ({Display.Bytes(notChecksummed)}) were checked by their chunk headers only, " +
+                    $"not their checksums (list checksums up to {Display.Bytes(RunSummarizer.BinaryChecksumBudget)}); 'ckpt verify {run.ProcessType}/{run.Name}' checks every chunk");
+            }
+
             if (run.Journal is { Problem: string journalProblem } journal)
             {
                 WriteJournalProblem(console, run, "journal/", journal.Health, journalProblem);
@@ -113,6 +120,11 @@ internal static class ListCommand
     private static Markup Health(RunSummary run)
     {
         var text = run.CheckpointCount > 0 || (run.Journal is null && run.Study is null) ? $"{run.ValidCount} valid" : string.Empty;
+        if (run.BinaryBytesNotChecksummed is long notChecksummed)
+        {
+            text += $", {Display.Bytes(notChecksummed)} not checksummed";
+        }
+
         if (run.Damaged.Count > 0)
         {
             text += $", {run.Damaged.Count} damaged";
