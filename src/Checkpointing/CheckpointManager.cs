@@ -401,10 +401,10 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
 
     /// <summary>
     /// As <see cref="GetRecoveryInfo()"/>, for a quick look at a run's health (<c>ckpt list</c>): when the binary sections of a
-    /// checkpoint store more than <paramref name="binaryChecksumBudget"/> bytes in all, only their chunk headers are checked
-    /// (magic, section, codec, sizes, count), not the chunks' checksums. Its footer, manifest and state section are verified
-    /// as by a load. The checkpoint returned was checked in full when its <see cref="BinarySection.StoredBytes"/> add up to
-    /// at most the budget; a load still checks every chunk and falls back past one that fails.
+    /// checkpoint store more than <paramref name="binaryChecksumBudget"/> bytes in all, they are not read (a walk of their chunk
+    /// headers alone costs a random read per MiB); its footer, manifest and state section are still verified as by a load. The
+    /// checkpoint returned was checked in full when its <see cref="BinarySection.StoredBytes"/> add up to at most the budget;
+    /// a load checks every chunk regardless, and falls back past a checkpoint whose chunks fail.
     /// </summary>
     internal RecoveryInfo? GetRecoveryInfo(long binaryChecksumBudget)
     {
@@ -1175,8 +1175,8 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
-    /// Reads and verifies a checkpoint's footer, manifest and state section, and checks its binary sections: every chunk's
-    /// checksum when they store at most <paramref name="binaryChecksumBudget"/> bytes in all, else only the chunk headers.
+    /// Reads and verifies a checkpoint's footer, manifest and state section, and every chunk of its binary sections (headers
+    /// and checksums) when they store at most <paramref name="binaryChecksumBudget"/> bytes in all; larger ones are not read.
     /// </summary>
     private (Manifest Manifest, ReadOnlyMemory<byte> State, long Length) ReadVerified(CheckpointFileName name, long binaryChecksumBudget)
     {
@@ -1188,18 +1188,13 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
 
         // Binary sections are decoded only when the caller reads them (which verifies them again), but a damaged one
         // must make a load fall back now, so every chunk's checksum is checked here, without decompressing.
-        var checksums = BinaryStoredBytes(manifest) <= binaryChecksumBudget;
-        for (var i = 0; i < manifest.Sections.Count; i++)
+        if (BinaryStoredBytes(manifest) <= binaryChecksumBudget)
         {
-            if (manifest.Sections[i].Kind == BinarySectionKind)
+            for (var i = 0; i < manifest.Sections.Count; i++)
             {
-                if (checksums)
+                if (manifest.Sections[i].Kind == BinarySectionKind)
                 {
                     SectionChunkReader.VerifyStored(file, manifest.Sections[i], i, path);
-                }
-                else
-                {
-                    _ = SectionChunkReader.Locate(file, manifest.Sections[i], i, path);
                 }
             }
         }

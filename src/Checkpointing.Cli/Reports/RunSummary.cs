@@ -19,11 +19,11 @@ namespace Checkpointing.Cli.Reports;
 /// <param name="Study">The run's study (trials, best value, journal health), or null when it has none.</param>
 /// <param name="NewestCheck">
 /// How the checkpoint a resume would use was checked: <c>full</c> (footer, manifest, state section and every binary chunk's
-/// checksum, as a load checks it) or <c>binaryChunkHeaders</c> (the same, except that its binary sections, over
-/// <see cref="Runs.RunSummarizer.BinaryChecksumBudget"/> bytes, had their chunk headers checked, not their checksums);
+/// checksum, as a load checks it) or <c>binarySectionsNotRead</c> (footer, manifest and state section only: its binary
+/// sections store more than <see cref="Runs.RunSummarizer.BinaryChecksumBudget"/> bytes and are left to <c>ckpt verify</c>);
 /// null without a valid checkpoint.
 /// </param>
-/// <param name="BinaryBytesNotChecksummed">With <c>binaryChunkHeaders</c>, the stored bytes of binary sections whose checksums were not checked.</param>
+/// <param name="BinaryBytesNotVerified">With <c>binarySectionsNotRead</c>, the stored bytes of the binary sections not read.</param>
 internal sealed record RunSummary(
     string ProcessType,
     string Name,
@@ -44,4 +44,4 @@ internal sealed record RunSummary(
     JournalReport? Journal = null,
     StudyReport? Study = null,
     string? NewestCheck = null,
-    long? BinaryBytesNotChecksummed = null);
+    long? BinaryBytesNotVerified = null);
