@@ -16,5 +16,6 @@ internal static class WorkloadCatalog
         new JournalAppendWorkload(),
         new JournalAppendConcurrentWorkload(),
         new WorkListWorkload(),
+        new CkptRunsWorkload(),
     ];
 }

@@ -26,6 +26,9 @@ namespace Checkpointing;
 public sealed class CheckpointManager : IDisposable, IAsyncDisposable
 {
     private const string BinarySectionKind = "binary";
+
+    /// <summary>The binary checksum budget of a load: every chunk of every binary section is checked.</summary>
+    private const long FullCheck = long.MaxValue;
     private static readonly string MachineName = Environment.MachineName;
     private readonly LocalDirectoryStore _store;
     private readonly ICheckpointSerializer _serializer;
@@ -309,7 +312,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         using var activity = _telemetry.StartLoad();
         try
         {
-            var found = FindNewestValid(readState: true);
+            var found = FindNewestValid(FullCheck);
             if (found is null)
             {
                 _telemetry.LoadSucceeded(activity, started, loaded: null);
@@ -394,10 +397,19 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     /// that had to be skipped; null when the run has no checkpoint.
     /// </summary>
     /// <exception cref="CheckpointCorruptException">Checkpoints exist but none is valid.</exception>
-    public RecoveryInfo? GetRecoveryInfo()
+    public RecoveryInfo? GetRecoveryInfo() => GetRecoveryInfo(FullCheck);
+
+    /// <summary>
+    /// As <see cref="GetRecoveryInfo()"/>, for a quick look at a run's health (<c>ckpt list</c>): when the binary sections of a
+    /// checkpoint store more than <paramref name="binaryChecksumBudget"/> bytes in all, they are not read (a walk of their chunk
+    /// headers alone costs a random read per MiB); its footer, manifest and state section are still verified as by a load. The
+    /// checkpoint returned was checked in full when its <see cref="BinarySection.StoredBytes"/> add up to at most the budget;
+    /// a load checks every chunk regardless, and falls back past a checkpoint whose chunks fail.
+    /// </summary>
+    internal RecoveryInfo? GetRecoveryInfo(long binaryChecksumBudget)
     {
         ThrowIfDisposed();
-        var found = FindNewestValid(readState: true);
+        var found = FindNewestValid(binaryChecksumBudget);
         return found is null ? null : new RecoveryInfo(found.Value.Metadata, found.Value.Skipped);
     }
 
@@ -629,7 +641,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     internal (CheckpointMetadata Metadata, ReadOnlyMemory<byte> State, ReadOnlyMemory<byte>? Extra, IReadOnlyList<SkippedCheckpoint> Skipped)? LoadLatestJournalSnapshot(string? extraSection)
     {
         ThrowIfDisposed();
-        return FindNewestValid(readState: true, snapshotsOnly: true, extraSection);
+        return FindNewestValid(FullCheck, snapshotsOnly: true, extraSection);
     }
 
     /// <summary>The smallest journal sequence among the snapshots retention kept (readable ones), or null when there is none.</summary>
@@ -1045,18 +1057,18 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         return null;
     }
 
-    private (CheckpointMetadata Metadata, ReadOnlyMemory<byte> State, IReadOnlyList<SkippedCheckpoint> Skipped)? FindNewestValid(bool readState)
+    private (CheckpointMetadata Metadata, ReadOnlyMemory<byte> State, IReadOnlyList<SkippedCheckpoint> Skipped)? FindNewestValid(long binaryChecksumBudget)
     {
-        var found = FindNewestValid(readState, snapshotsOnly: false, extraSection: null);
+        var found = FindNewestValid(binaryChecksumBudget, snapshotsOnly: false, extraSection: null);
         return found is null ? null : (found.Value.Metadata, found.Value.State, found.Value.Skipped);
     }
 
-    private (CheckpointMetadata Metadata, ReadOnlyMemory<byte> State, ReadOnlyMemory<byte>? Extra, IReadOnlyList<SkippedCheckpoint> Skipped)? FindNewestValid(bool readState, bool snapshotsOnly, string? extraSection)
+    private (CheckpointMetadata Metadata, ReadOnlyMemory<byte> State, ReadOnlyMemory<byte>? Extra, IReadOnlyList<SkippedCheckpoint> Skipped)? FindNewestValid(long binaryChecksumBudget, bool snapshotsOnly, string? extraSection)
     {
         using var activity = _telemetry.StartRecover();
         try
         {
-            return FindNewestValid(readState, snapshotsOnly, extraSection, activity);
+            return FindNewestValid(binaryChecksumBudget, snapshotsOnly, extraSection, activity);
         }
         catch (Exception ex)
         {
@@ -1065,7 +1077,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         }
     }
 
-    private (CheckpointMetadata Metadata, ReadOnlyMemory<byte> State, ReadOnlyMemory<byte>? Extra, IReadOnlyList<SkippedCheckpoint> Skipped)? FindNewestValid(bool readState, bool snapshotsOnly, string? extraSection, Activity? activity)
+    private (CheckpointMetadata Metadata, ReadOnlyMemory<byte> State, ReadOnlyMemory<byte>? Extra, IReadOnlyList<SkippedCheckpoint> Skipped)? FindNewestValid(long binaryChecksumBudget, bool snapshotsOnly, string? extraSection, Activity? activity)
     {
         var damaged = new List<(string FileName, string Reason)>();
         var superseded = new List<(string FileName, string Reason)>();
@@ -1079,7 +1091,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
                     continue;
                 }
 
-                var (manifest, state, storedLength) = ReadVerified(name, length, readState);
+                var (manifest, state, storedLength) = ReadVerified(name, binaryChecksumBudget);
                 writers ??= ReadWriterRecord();
                 if (writers.Excludes(manifest.WriterGeneration, manifest.Step))
                 {
@@ -1143,7 +1155,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
                 throw new CheckpointNotFoundException($"Run '{ProcessType}/{Name}' has no checkpoint '{name.Id}'. Use List() to see the ones it has.");
             }
 
-            var (manifest, state, storedLength) = ReadVerified(entry.Name, entry.Length, readState: true);
+            var (manifest, state, storedLength) = ReadVerified(entry.Name, FullCheck);
             var metadata = ToMetadata(manifest, entry.Name, storedLength);
             var checkpoint = new Checkpoint<T>(Deserialize<T>(state, metadata), metadata, []);
             Loaded(activity, started, metadata);
@@ -1162,17 +1174,22 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         Log.Loaded(_logger, metadata.Id, metadata.Step, metadata.StoredBytes, _telemetry.GetElapsedTime(started).TotalMilliseconds);
     }
 
-    private (Manifest Manifest, ReadOnlyMemory<byte> State, long Length) ReadVerified(CheckpointFileName name, long listedLength, bool readState)
+    /// <summary>
+    /// Reads and verifies a checkpoint's footer, manifest and state section, and every chunk of its binary sections (headers
+    /// and checksums) when they store at most <paramref name="binaryChecksumBudget"/> bytes in all; larger ones are not read.
+    /// </summary>
+    private (Manifest Manifest, ReadOnlyMemory<byte> State, long Length) ReadVerified(CheckpointFileName name, long binaryChecksumBudget)
     {
         var path = Path.Combine(RunDirectory, name.FileName);
         using var file = _store.OpenRead(name.FileName);
         var manifest = CheckpointFileReader.ReadManifest(file, path);
         CheckIdentity(manifest, name, path);
-        var state = readState ? CheckpointFileReader.ReadSection(file, manifest, FormatConstants.StateSectionName, path) : ReadOnlyMemory<byte>.Empty;
-        if (readState)
+        var state = CheckpointFileReader.ReadSection(file, manifest, FormatConstants.StateSectionName, path);
+
+        // Binary sections are decoded only when the caller reads them (which verifies them again), but a damaged one
+        // must make a load fall back now, so every chunk's checksum is checked here, without decompressing.
+        if (BinaryStoredBytes(manifest) <= binaryChecksumBudget)
         {
-            // Binary sections are decoded only when the caller reads them, but a damaged one must
-            // make the load fall back now, so every chunk's checksum is checked here.
             for (var i = 0; i < manifest.Sections.Count; i++)
             {
                 if (manifest.Sections[i].Kind == BinarySectionKind)
@@ -1188,6 +1205,20 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         }
 
         return (manifest, state, file.Length);
+    }
+
+    private static long BinaryStoredBytes(Manifest manifest)
+    {
+        long total = 0;
+        foreach (var section in manifest.Sections)
+        {
+            if (section.Kind == BinarySectionKind)
+            {
+                total += section.StoredLength;
+            }
+        }
+
+        return total;
     }
 
     private Manifest ReadManifestCached(CheckpointFileName name, long listedLength, out long length)

@@ -20,6 +20,7 @@ public sealed class ListCommandTests(CheckpointFolders folders)
         Assert.Equal("InProgress", healthy.GetProperty("status").GetString());
         Assert.Equal(3, healthy.GetProperty("checkpointCount").GetInt32());
         Assert.Equal(3, healthy.GetProperty("validCount").GetInt32());
+        Assert.Equal("full", healthy.GetProperty("newestCheck").GetString());
         var rate = healthy.GetProperty("stepsPerSecond").GetDouble();
         Assert.True(rate > 0, $"a run with three checkpoints has a rate, got {rate}");
         Assert.Equal(7 / rate, healthy.GetProperty("etaSeconds").GetDouble(), 6);

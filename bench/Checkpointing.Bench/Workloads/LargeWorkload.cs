@@ -47,6 +47,7 @@ internal sealed class LargeWorkload : IWorkload
         Array.Clear(weights);
         clock.Restart();
         var again = manager.LoadLatest<LargeState>() ?? throw new InvalidOperationException("the checkpoint did not load again");
+        var intoVerifySeconds = clock.Elapsed.TotalSeconds;
         again.Sections["weights"].ReadInto<double>(weights);
         var loadIntoSeconds = clock.Elapsed.TotalSeconds;
         if (weights[^1] != back[^1])
@@ -59,7 +60,7 @@ internal sealed class LargeWorkload : IWorkload
             $"save_s={saveSeconds:F3} load_s={loadSeconds:F3} MBps_save={context.N / saveSeconds:F1}"));
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"MBps_load={context.N / loadSeconds:F1} load_into_s={loadIntoSeconds:F3} MBps_load_into={context.N / loadIntoSeconds:F1} verify_s={verifySeconds:F3} read_s={loadSeconds - verifySeconds:F3} compression={compression} file_mib={saved.StoredBytes / 1048576.0:F1} save_peak_over_mib={savePeak:F0} load_peak_over_mib={loadPeak:F0}"));
+            $"MBps_load={context.N / loadSeconds:F1} load_into_s={loadIntoSeconds:F3} MBps_load_into={context.N / loadIntoSeconds:F1} verify_s={verifySeconds:F3} read_s={loadSeconds - verifySeconds:F3} into_verify_s={intoVerifySeconds:F3} into_read_s={loadIntoSeconds - intoVerifySeconds:F3} compression={compression} file_mib={saved.StoredBytes / 1048576.0:F1} save_peak_over_mib={savePeak:F0} load_peak_over_mib={loadPeak:F0}"));
     }
 
     private sealed record LargeState(int Epoch);

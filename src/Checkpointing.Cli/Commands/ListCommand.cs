@@ -67,6 +67,13 @@ internal static class ListCommand
                 console.MarkupLineInterpolated($"[red]{run.ProcessType}/{run.Name}: cannot be read: {run.Error}[/]");
             }
 
+            if (run.BinaryBytesNotVerified is long notVerified)
+            {
+                console.WriteLine(
+                    $"{run.ProcessType}/{run.Name}: the checkpoint a resume would use has {Display.Bytes(notVerified)} of binary sections, more than list reads " +
+                    $"({Display.Bytes(RunSummarizer.BinaryChecksumBudget)}): its footer, manifest and state verify; 'ckpt verify {run.ProcessType}/{run.Name}' checks every chunk");
+            }
+
             if (run.Journal is { Problem: string journalProblem } journal)
             {
                 WriteJournalProblem(console, run, "journal/", journal.Health, journalProblem);
@@ -113,6 +120,11 @@ internal static class ListCommand
     private static Markup Health(RunSummary run)
     {
         var text = run.CheckpointCount > 0 || (run.Journal is null && run.Study is null) ? $"{run.ValidCount} valid" : string.Empty;
+        if (run.BinaryBytesNotVerified is long notVerified)
+        {
+            text += $", {Display.Bytes(notVerified)} unverified";
+        }
+
         if (run.Damaged.Count > 0)
         {
             text += $", {run.Damaged.Count} damaged";

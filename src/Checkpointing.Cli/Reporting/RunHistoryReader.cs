@@ -6,7 +6,7 @@ namespace Checkpointing.Cli.Reporting;
 
 /// <summary>
 /// Reads a <see cref="RunHistory"/> through a read-only manager: every checkpoint's footer (<see cref="CheckpointManager.List"/>),
-/// the health as <c>ckpt list</c> reports it (the newest valid checkpoint verified fully, unreadable footers), a study's trials
+/// the health as <c>ckpt list</c> reports it (<see cref="RunSummarizer"/>: footers, the newest valid checkpoint verified), a study's trials
 /// from its journal (<see cref="Study.Inspect"/>), and the newest valid state, for the rewards per episode (or a study's
 /// trials from its snapshot when the journal is missing or unreadable).
 /// </summary>

@@ -3,11 +3,24 @@ using Checkpointing.Cli.Reports;
 namespace Checkpointing.Cli.Runs;
 
 /// <summary>
-/// Builds a run's <see cref="RunSummary"/> through a read-only manager: its list, the recovery info (which verifies the
-/// newest valid checkpoint fully), and its journal and study, every record verified.
+/// Builds a run's <see cref="RunSummary"/> through a read-only manager: its list (every footer), the recovery info (the
+/// newest valid checkpoint verified as a load verifies it, except that binary sections over <see cref="BinaryChecksumBudget"/>
+/// are not read), and its journal and study, every record verified.
 /// </summary>
 internal static class RunSummarizer
 {
+    /// <summary>
+    /// The stored bytes of binary sections list verifies in a checkpoint (64 MiB: a few tens of milliseconds from the page
+    /// cache, a fraction of a second from disk); larger ones (model weights) are left to <c>ckpt verify</c>.
+    /// </summary>
+    public const long BinaryChecksumBudget = 64L << 20;
+
+    /// <summary>The values of <see cref="RunSummary.NewestCheck"/>.</summary>
+    public const string FullCheck = "full";
+
+    /// <inheritdoc cref="FullCheck"/>
+    public const string BinarySectionsNotReadCheck = "binarySectionsNotRead";
+
     public static RunSummary Summarize(CheckpointRoot root, RunReference run)
     {
         var directory = root.RunDirectory(run);
@@ -23,7 +36,7 @@ internal static class RunSummarizer
             RecoveryInfo? recovery = null;
             try
             {
-                recovery = manager.GetRecoveryInfo();
+                recovery = manager.GetRecoveryInfo(BinaryChecksumBudget);
                 damaged.AddRange(recovery?.Skipped.Select(s => new DamagedFile(s.FileName, s.Reason)) ?? []);
             }
             catch (CheckpointCorruptException ex)
@@ -45,6 +58,8 @@ internal static class RunSummarizer
             var valid = recovery is null ? 0 : Math.Max(0, files.Count - damagedFiles);
             var newest = listed.Count == 0 ? (DateTimeOffset?)null : listed.Max(m => m.TimestampUtc);
             var current = recovery?.Checkpoint;
+            var binaryBytes = current?.Sections.Sum(s => s.StoredBytes) ?? 0;
+            var notRead = binaryBytes > BinaryChecksumBudget;
             var estimate = ProgressEstimate.From(listed);
             // From the step a resume would start at (behind the newest file when that one is damaged), at the history's rate.
             double? eta = current is { Status: not CheckpointStatus.Completed, TotalSteps: long total } && estimate.StepsPerSecond is double rate && total >= current.Step
@@ -52,7 +67,8 @@ internal static class RunSummarizer
                 : null;
             return new RunSummary(run.ProcessType, run.Name, current?.Step, current?.TotalSteps, current?.ProgressPercent, current?.Status.ToString(),
                 newest, files.Count, size, valid, damaged, quarantined, writer, null, estimate.StepsPerSecond, eta,
-                JournalReader.ReadJournal(manager, listed, details: false), JournalReader.ReadStudy(manager, current?.TotalSteps, details: false));
+                JournalReader.ReadJournal(manager, listed, details: false), JournalReader.ReadStudy(manager, current?.TotalSteps, details: false),
+                current is null ? null : notRead ? BinarySectionsNotReadCheck : FullCheck, notRead ? binaryBytes : null);
         }
         catch (Exception ex) when (ex is CheckpointException or ArgumentException or IOException or UnauthorizedAccessException)
         {

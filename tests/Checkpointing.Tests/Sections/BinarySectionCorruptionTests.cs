@@ -44,6 +44,39 @@ public sealed class BinarySectionCorruptionTests : IDisposable
     }
 
     [Fact]
+    public void GetRecoveryInfo_DamagedBinaryChunkOverTheBudget_TakesTheCheckpointButALoadStillFallsBack()
+    {
+        var (older, newer) = SaveTwo(CheckpointCompression.None);
+        DamageChunk(newer, chunkNumber: 1);
+        var binaryBytes = newer.Sections.Sum(s => s.StoredBytes);
+
+        using var manager = _run.Open();
+        var quick = manager.GetRecoveryInfo(binaryChecksumBudget: binaryBytes - 1);
+        var loaded = manager.LoadLatest<SectionState>();
+
+        Assert.NotNull(quick);
+        Assert.Equal(newer.Id, quick.CheckpointId);
+        Assert.Empty(quick.Skipped);
+        Assert.NotNull(loaded);
+        Assert.Equal(older.Id, loaded.Metadata.Id);
+        Assert.Equal(Path.GetFileName(newer.FilePath), Assert.Single(loaded.Skipped).FileName);
+    }
+
+    [Fact]
+    public void GetRecoveryInfo_DamagedBinaryChunkWithinTheBudget_SkipsTheCheckpoint()
+    {
+        var (older, newer) = SaveTwo(CheckpointCompression.None);
+        DamageChunk(newer, chunkNumber: 1);
+
+        using var manager = _run.Open();
+        var quick = manager.GetRecoveryInfo(binaryChecksumBudget: newer.Sections.Sum(s => s.StoredBytes));
+
+        Assert.NotNull(quick);
+        Assert.Equal(older.Id, quick.CheckpointId);
+        Assert.Contains("chunk 1 of section 'w'", Assert.Single(quick.Skipped).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void LoadByStep_DamagedBinaryChunk_ThrowsCorrupt()
     {
         var (_, newer) = SaveTwo(CheckpointCompression.None);
@@ -162,6 +195,14 @@ public sealed class BinarySectionCorruptionTests : IDisposable
         _run.Tick();
         var newer = manager.Save(new SectionState(2, "newer", []), step: 2, sections: new BinarySections { { "w", _newer }, { "other", new[] { 7, 8, 9 } } });
         return (older, newer);
+    }
+
+    private static void DamageChunk(CheckpointMetadata checkpoint, int chunkNumber)
+    {
+        var bytes = File.ReadAllBytes(checkpoint.FilePath);
+        var chunk = SectionRun.ChunksOf(bytes, "w")[chunkNumber];
+        bytes[chunk.Offset + FormatConstants.ChunkHeaderSize + 5] ^= 1;
+        File.WriteAllBytes(checkpoint.FilePath, bytes);
     }
 
     /// <summary>Rewrites the file's bytes in place (same inode, same length), as a disk error would.</summary>
