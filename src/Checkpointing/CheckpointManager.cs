@@ -342,10 +342,15 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     public Checkpoint<T> Load<T>(long step)
     {
         ThrowIfDisposed();
-        var match = ListNames().Where(n => n.Name.Step == step).OrderBy(n => n.Name).LastOrDefault();
+        var names = ListNames();
+        var match = names.Where(n => n.Name.Step == step).OrderBy(n => n.Name).LastOrDefault();
         if (match.Name is null)
         {
-            throw new CheckpointNotFoundException($"Run '{ProcessType}/{Name}' has no checkpoint at step {step}. Use List() to see the steps it has.");
+            var steps = names.Select(n => n.Name.Step).Distinct().Order().ToList();
+            var has = steps.Count == 0
+                ? "it has no checkpoints"
+                : $"its checkpoints are at step(s) {string.Join(", ", steps.Take(20))}{(steps.Count > 20 ? $", … ({steps.Count} in all)" : string.Empty)}";
+            throw new CheckpointNotFoundException($"Run '{ProcessType}/{Name}' has no checkpoint at step {step}; {has}.");
         }
 
         return LoadFile<T>(match.Name);
@@ -1152,7 +1157,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             var entry = ListNames().FirstOrDefault(n => n.Name == name);
             if (entry.Name is null)
             {
-                throw new CheckpointNotFoundException($"Run '{ProcessType}/{Name}' has no checkpoint '{name.Id}'. Use List() to see the ones it has.");
+                throw new CheckpointNotFoundException($"Run '{ProcessType}/{Name}' has no checkpoint '{name.Id}' (deleted by retention or DeleteAll, or from another run); List() returns the ones it has.");
             }
 
             var (manifest, state, storedLength) = ReadVerified(entry.Name, FullCheck);

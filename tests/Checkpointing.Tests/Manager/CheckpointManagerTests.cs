@@ -98,7 +98,8 @@ public sealed class CheckpointManagerTests : IDisposable
         using var manager = Open();
         manager.Save(new State(1, []), step: 1);
 
-        Assert.Throws<CheckpointNotFoundException>(() => manager.Load<State>(99L));
+        var missing = Assert.Throws<CheckpointNotFoundException>(() => manager.Load<State>(99L));
+        Assert.EndsWith("has no checkpoint at step 99; its checkpoints are at step(s) 1.", missing.Message, StringComparison.Ordinal);
         Assert.Throws<CheckpointNotFoundException>(() => manager.Load<State>("checkpoint_step_1_20000101_000000"));
         Assert.Throws<CheckpointNotFoundException>(() => manager.Load<State>("checkpoint_step_01_20260506_070809"));
         Assert.Throws<CheckpointNotFoundException>(() => manager.Load<State>("../../etc/passwd"));
