@@ -156,6 +156,32 @@ public sealed class TakeoverTests : IDisposable
     }
 
     [Fact]
+    public void ListAndLoad_ACheckpointPublishedLate_AreMarkedSo()
+    {
+        using var a = Open();
+        var before = a.Save(new Payload(3, "a"), step: 3);
+        using var b = Open(takeOver: true);
+        var own = b.Save(new Payload(4, "b"), step: 4);
+        using var elsewhere = new TempRoot();
+        string lateId;
+        using (var late = new CheckpointManager(Type, Run, elsewhere.Options()))
+        {
+            var meta = late.Save(new Payload(5, "a-late"), step: 5);
+            File.Copy(meta.FilePath, Path.Combine(_root.RunDirectory(Type, Run), meta.Id + ".ckpt"));
+            lateId = meta.Id;
+        }
+
+        using var reader = Open(readOnly: true);
+        var listed = reader.List();
+
+        Assert.Equal([(before.Id, false), (own.Id, false), (lateId, true)], listed.Select(m => (m.Id, m.IsPublishedLate)));
+        Assert.True(reader.Load<Payload>(lateId).Metadata.IsPublishedLate);
+        Assert.True(reader.Load<Payload>(5).Metadata.IsPublishedLate);
+        Assert.False(reader.Load<Payload>(own.Id).Metadata.IsPublishedLate);
+        Assert.False(own.IsPublishedLate);
+    }
+
+    [Fact]
     public async Task Save_TakenOverWhilePublishing_FailsFencedAndTheFileIsTheNewOwnersToUse()
     {
         var fs = new HeldFileSystem();
