@@ -582,13 +582,18 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
 
         public void Dispose()
         {
-            Close();
-            if (!_published)
+            try
             {
-                TryDelete(tempPath);
+                Close();
+                if (!_published)
+                {
+                    TryDelete(tempPath);
+                }
             }
-
-            TemporaryFiles.Release(tempPath);
+            finally
+            {
+                TemporaryFiles.Release(tempPath);
+            }
         }
 
         private void Close()
