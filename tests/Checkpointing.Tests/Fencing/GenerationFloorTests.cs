@@ -62,7 +62,7 @@ public sealed class GenerationFloorTests : IDisposable
         Assert.Throws<CheckpointFencedException>(() => a.Save(new Payload(3, "a"), step: 3));
 
         // What A publishes if it was paused between its last check and its rename: generation 1, above step 2.
-        CopyIn(LateCheckpoint(new Payload(3, "a-late"), step: 3));
+        LatePublish.CopyInto(_root, Type, Run, new Payload(3, "a-late"), step: 3);
         var latest = b.LoadLatest<Payload>()!;
 
         Assert.Equal(new Payload(2, "a"), latest.State);
@@ -81,19 +81,6 @@ public sealed class GenerationFloorTests : IDisposable
 
         Assert.Empty(ReadRecord().Fences);
     }
-
-    /// <summary>A checkpoint of this run written by a generation-1 writer (the first writer of another root), as a file name and bytes.</summary>
-    private static (string FileName, byte[] Bytes) LateCheckpoint(Payload state, long step)
-    {
-        using var elsewhere = new TempRoot();
-        using var late = new CheckpointManager(Type, Run, elsewhere.Options());
-        var meta = late.Save(state, step);
-        Assert.Equal(1, meta.WriterGeneration);
-        return (meta.Id + ".ckpt", File.ReadAllBytes(meta.FilePath));
-    }
-
-    private void CopyIn((string FileName, byte[] Bytes) file) =>
-        File.WriteAllBytes(Path.Combine(_root.RunDirectory(Type, Run), file.FileName), file.Bytes);
 
     /// <summary>The record as a reader sees it (with open(2): .NET's own reads take a shared lock the holder's refuses).</summary>
     private WriterRecord ReadRecord() => WriterRecord.Parse(PosixFileSystem.Instance.ReadLockRecord(LockPath));

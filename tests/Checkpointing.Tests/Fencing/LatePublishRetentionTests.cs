@@ -19,7 +19,7 @@ public sealed class LatePublishRetentionTests : IDisposable
         a.Save(new Payload(1, "a"), step: 1);
         using var b = Open(keepLastN: 1, takeOver: true);
         var valid = b.Save(new Payload(2, "b"), step: 2);
-        var late = CopyInLate(new Payload(3, "a-late"), step: 3);
+        var late = LatePublish.CopyInto(_root, Type, Run, new Payload(3, "a-late"), step: 3) + ".ckpt";
 
         var deleted = b.ApplyRetention();
 
@@ -38,7 +38,7 @@ public sealed class LatePublishRetentionTests : IDisposable
         a.Save(new Payload(2, "a"), step: 2);
         using var b = Open(keepLastN: 2, takeOver: true);
         var third = b.Save(new Payload(3, "b"), step: 3);
-        CopyInLate(new Payload(5, "a-late"), step: 5);
+        LatePublish.CopyInto(_root, Type, Run, new Payload(5, "a-late"), step: 5);
         b.List(); // a listing, as every read makes: the writer's own view of its files now has the late one
 
         var fourth = b.Save(new Payload(4, "b"), step: 4);
@@ -54,7 +54,7 @@ public sealed class LatePublishRetentionTests : IDisposable
         a.Save(new Payload(1, "a"), step: 1);
         using var b = Open(keepLastN: 1, takeOver: true);
         var valid = b.Save(new Payload(2, "b"), step: 2);
-        var late = CopyInLate(new Payload(3, "a-late"), step: 3);
+        var late = LatePublish.CopyInto(_root, Type, Run, new Payload(3, "a-late"), step: 3) + ".ckpt";
 
         var wouldDelete = b.ApplyRetention(dryRun: true);
 
@@ -63,18 +63,6 @@ public sealed class LatePublishRetentionTests : IDisposable
     }
 
     private string RunDirectory => _root.RunDirectory(Type, Run);
-
-    /// <summary>Puts into the run what the fenced generation-1 writer publishes late (made by the first writer of another root); returns its file name.</summary>
-    private string CopyInLate(Payload state, long step)
-    {
-        using var elsewhere = new TempRoot();
-        using var late = new CheckpointManager(Type, Run, elsewhere.Options());
-        var meta = late.Save(state, step);
-        Assert.Equal(1, meta.WriterGeneration);
-        var fileName = meta.Id + ".ckpt";
-        File.Copy(meta.FilePath, Path.Combine(RunDirectory, fileName));
-        return fileName;
-    }
 
     private CheckpointManager Open(int keepLastN, bool takeOver = false) => new(Type, Run, _root.Options(o =>
     {

@@ -126,15 +126,8 @@ public sealed class TakeoverTests : IDisposable
             using var b = Open(takeOver: true);
             b.Save(new Payload(4, "b"), step: 4);
 
-            // What a writer paused between its last check and its rename publishes when it resumes: a
-            // generation-1 file above the fence step. Made in another root, whose first writer is generation 1 too.
-            using var elsewhere = new TempRoot();
-            using (var late = new CheckpointManager(Type, Run, elsewhere.Options()))
-            {
-                var meta = late.Save(new Payload(5, "a-late"), step: 5);
-                Assert.Equal(1, meta.WriterGeneration);
-                File.Copy(Path.Combine(elsewhere.RunDirectory(Type, Run), meta.Id + ".ckpt"), Path.Combine(_root.RunDirectory(Type, Run), meta.Id + ".ckpt"));
-            }
+            // What a writer paused between its last check and its rename publishes when it resumes: a generation-1 file above the fence step.
+            LatePublish.CopyInto(_root, Type, Run, new Payload(5, "a-late"), step: 5);
 
             using (var reader = Open(readOnly: true))
             {
@@ -162,14 +155,7 @@ public sealed class TakeoverTests : IDisposable
         var before = a.Save(new Payload(3, "a"), step: 3);
         using var b = Open(takeOver: true);
         var own = b.Save(new Payload(4, "b"), step: 4);
-        using var elsewhere = new TempRoot();
-        string lateId;
-        using (var late = new CheckpointManager(Type, Run, elsewhere.Options()))
-        {
-            var meta = late.Save(new Payload(5, "a-late"), step: 5);
-            File.Copy(meta.FilePath, Path.Combine(_root.RunDirectory(Type, Run), meta.Id + ".ckpt"));
-            lateId = meta.Id;
-        }
+        var lateId = LatePublish.CopyInto(_root, Type, Run, new Payload(5, "a-late"), step: 5);
 
         using var reader = Open(readOnly: true);
         var listed = reader.List();
@@ -206,12 +192,7 @@ public sealed class TakeoverTests : IDisposable
     {
         using var a = Open();
         using var b = Open(takeOver: true);
-        using var elsewhere = new TempRoot();
-        using (var late = new CheckpointManager(Type, Run, elsewhere.Options()))
-        {
-            var meta = late.Save(new Payload(5, "a-late"), step: 5);
-            File.Copy(Path.Combine(elsewhere.RunDirectory(Type, Run), meta.Id + ".ckpt"), Path.Combine(_root.RunDirectory(Type, Run), meta.Id + ".ckpt"));
-        }
+        LatePublish.CopyInto(_root, Type, Run, new Payload(5, "a-late"), step: 5);
 
         Assert.Null(b.LoadLatest<Payload>());
         Assert.Single(b.List());
