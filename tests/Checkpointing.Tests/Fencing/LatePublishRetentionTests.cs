@@ -13,7 +13,7 @@ public sealed class LatePublishRetentionTests : IDisposable
     public void Dispose() => _root.Dispose();
 
     [Fact]
-    public void ApplyRetention_ALatePublishNewerThanEverything_KeepsTheNewestValidAndQuarantinesTheLateFile()
+    public void ApplyRetention_ALatePublishNewerThanEverything_KeepsTheNewestValidAndQuarantinesTheLateFileUnlessDryRun()
     {
         using var a = Open(keepLastN: 1);
         a.Save(new Payload(1, "a"), step: 1);
@@ -21,8 +21,11 @@ public sealed class LatePublishRetentionTests : IDisposable
         var valid = b.Save(new Payload(2, "b"), step: 2);
         var late = LatePublish.CopyInto(_root, Type, Run, new Payload(3, "a-late"), step: 3) + ".ckpt";
 
+        var wouldDelete = b.ApplyRetention(dryRun: true);
+        Assert.True(File.Exists(Path.Combine(RunDirectory, late)));
         var deleted = b.ApplyRetention();
 
+        Assert.DoesNotContain(valid.Id, wouldDelete);
         Assert.DoesNotContain(valid.Id, deleted);
         Assert.True(File.Exists(valid.FilePath));
         Assert.False(File.Exists(Path.Combine(RunDirectory, late)));
@@ -45,21 +48,6 @@ public sealed class LatePublishRetentionTests : IDisposable
 
         Assert.Equal([third.Id, fourth.Id], b.List().Select(m => m.Id));
         Assert.Single(Directory.EnumerateFiles(Path.Combine(RunDirectory, "quarantine"), "*.ckpt"));
-    }
-
-    [Fact]
-    public void ApplyRetention_DryRunWithALatePublish_NamesNoValidCheckpointAndMovesNothing()
-    {
-        using var a = Open(keepLastN: 1);
-        a.Save(new Payload(1, "a"), step: 1);
-        using var b = Open(keepLastN: 1, takeOver: true);
-        var valid = b.Save(new Payload(2, "b"), step: 2);
-        var late = LatePublish.CopyInto(_root, Type, Run, new Payload(3, "a-late"), step: 3) + ".ckpt";
-
-        var wouldDelete = b.ApplyRetention(dryRun: true);
-
-        Assert.DoesNotContain(valid.Id, wouldDelete);
-        Assert.True(File.Exists(Path.Combine(RunDirectory, late)));
     }
 
     private string RunDirectory => _root.RunDirectory(Type, Run);
