@@ -95,7 +95,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             {
                 _store.EnsureCreated();
                 _store.EnsureWritable();
-                _writerLock = _store.AcquireWriterLock(_options.TakeOverLock);
+                _writerLock = _store.AcquireWriterLock(_options.TakeOverLock, PublishedWriters);
             }
             catch
             {
@@ -421,16 +421,19 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     /// <summary>
     /// Every checkpoint of the run, oldest first, from the files' footers (payloads are not read).
     /// Files whose footer is unreadable are left out (with a warning in the log); loading reports them.
+    /// A file published late by a writer that had lost the run is listed with <see cref="CheckpointMetadata.IsPublishedLate"/>.
     /// </summary>
     public IReadOnlyList<CheckpointMetadata> List()
     {
         ThrowIfDisposed();
         var result = new List<CheckpointMetadata>();
+        var writers = ReadWriterRecord();
         foreach (var (name, length) in ListNames().OrderBy(n => n.Name))
         {
             try
             {
-                result.Add(ToMetadata(ReadManifestCached(name, length, out var storedLength), name, storedLength));
+                var manifest = ReadManifestCached(name, length, out var storedLength);
+                result.Add(ToMetadata(manifest, name, storedLength, writers.Excludes(manifest.WriterGeneration, manifest.Step)));
             }
             catch (CheckpointException ex)
             {
@@ -506,8 +509,10 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
     /// <see cref="CheckpointOptions.KeepBestN"/> by <see cref="CheckpointOptions.BestMetric"/>,
     /// <see cref="CheckpointOptions.KeepEvery"/>, <see cref="CheckpointOptions.MaxTotalBytes"/>) now, as every save does
     /// after it is published, and returns the ids of the checkpoints deleted, oldest first. The newest valid checkpoint
-    /// and the best are never deleted; quarantined files are not touched. With <paramref name="dryRun"/>, nothing is
-    /// deleted and the ids are those that would be (a read-only manager can do that much).
+    /// and the best are never deleted; quarantined files are not touched. Checkpoints published late by a writer that had
+    /// lost the run (<see cref="CheckpointMetadata.IsPublishedLate"/>) are not counted by any rule and are moved to
+    /// quarantine, not deleted. With <paramref name="dryRun"/>, nothing is deleted or moved and the ids are those that
+    /// would be deleted (a read-only manager can do that much).
     /// </summary>
     /// <param name="dryRun">Only say what would be deleted.</param>
     /// <exception cref="InvalidOperationException">The manager is read-only and <paramref name="dryRun"/> is false.</exception>
@@ -524,13 +529,20 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         _writeGate.Wait();
         try
         {
-            var doomed = PlanRetention(ListNames(), justWritten: null).Select(c => c.Name).Order().ToList();
+            var names = ListNames();
+            var late = SetAsidePublishedLate(names, _writerLock?.Record ?? ReadWriterRecord());
+            var doomed = PlanRetention(names, justWritten: null).Select(c => c.Name).Order().ToList();
             if (dryRun)
             {
                 return doomed.ConvertAll(n => n.Id);
             }
 
             ThrowIfFenced();
+            foreach (var (name, reason) in late)
+            {
+                Skip(name.FileName, reason, quarantine: true, activity: null);
+            }
+
             foreach (var name in doomed)
             {
                 Forget(name.FileName);
@@ -663,6 +675,34 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         }
 
         return oldest;
+    }
+
+    /// <summary>
+    /// The highest writer generation in the run's checkpoints (from their footers, which later listings reuse) and their highest
+    /// step, for a new writer's record. Files whose footer cannot be read are left out: their generation is unknown.
+    /// </summary>
+    private PublishedCheckpoints PublishedWriters()
+    {
+        long generation = 0, step = 0;
+        foreach (var entry in _store.ListCheckpointFiles())
+        {
+            if (!CheckpointFileName.TryParse(entry.Name, out var name) || name is null)
+            {
+                continue;
+            }
+
+            step = Math.Max(step, name.Step);
+            try
+            {
+                generation = Math.Max(generation, ReadManifestCached(name, entry.Length, out _).WriterGeneration ?? 0);
+            }
+            catch (CheckpointException)
+            {
+                // Damaged, foreign or unreadable: loading deals with it.
+            }
+        }
+
+        return new PublishedCheckpoints(generation, step);
     }
 
     /// <summary>The run's writer record (its fences); an empty one, with a warning, when writer.lock cannot be read.</summary>
@@ -996,6 +1036,12 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             return;
         }
 
+        // This writer's own record has every fence there is while it owns the run.
+        foreach (var (name, reason) in SetAsidePublishedLate(names, _writerLock?.Record ?? ReadWriterRecord()))
+        {
+            Skip(name.FileName, reason, quarantine: true, activity: null);
+        }
+
         foreach (var doomed in PlanRetention(names, justWritten))
         {
             try
@@ -1039,6 +1085,54 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
 
         return _retention.PlanDeletions(candidates, justWritten, NewestReadable(names));
     }
+
+    /// <summary>
+    /// Removes from <paramref name="names"/> the checkpoints that a fence of <paramref name="writers"/> excludes (published
+    /// late by a writer that had lost the run), and returns them with the reason: retention must neither count them among the
+    /// newest nor keep a valid one less for them. Only files above a fence's step are read (their footers), and none without fences.
+    /// </summary>
+    private List<(CheckpointFileName Name, string Reason)> SetAsidePublishedLate(List<(CheckpointFileName Name, long Length)> names, WriterRecord writers)
+    {
+        var late = new List<(CheckpointFileName Name, string Reason)>();
+        if (writers.Fences.Count == 0)
+        {
+            return late;
+        }
+
+        var lowestFenceStep = long.MaxValue;
+        foreach (var fence in writers.Fences)
+        {
+            lowestFenceStep = Math.Min(lowestFenceStep, fence.Step);
+        }
+
+        for (var i = names.Count - 1; i >= 0; i--)
+        {
+            if (names[i].Name.Step <= lowestFenceStep)
+            {
+                continue;
+            }
+
+            try
+            {
+                var manifest = ReadManifestCached(names[i].Name, names[i].Length, out _);
+                if (writers.Excludes(manifest.WriterGeneration, manifest.Step))
+                {
+                    late.Add((names[i].Name, PublishedLateReason(manifest)));
+                    names.RemoveAt(i);
+                }
+            }
+            catch (CheckpointException)
+            {
+                // Unreadable: the other rules deal with it as before.
+            }
+        }
+
+        return late;
+    }
+
+    private static string PublishedLateReason(Manifest manifest) =>
+        $"published late by writer generation {manifest.WriterGeneration?.ToString(CultureInfo.InvariantCulture) ?? "(unrecorded)"}, " +
+        "after another process had taken the run over (a fenced writer's save); never taken for the latest";
 
     /// <summary>The newest checkpoint whose footer verifies: retention must keep it even when a damaged file sorts after it.</summary>
     private CheckpointFileName? NewestReadable(List<(CheckpointFileName Name, long Length)> names)
@@ -1101,8 +1195,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
                 if (writers.Excludes(manifest.WriterGeneration, manifest.Step))
                 {
                     // Not damage: a valid file that must not count, as if it were not there.
-                    superseded.Add((name.FileName, $"published late by writer generation {manifest.WriterGeneration?.ToString(CultureInfo.InvariantCulture) ?? "(unrecorded)"}, " +
-                        "after another process had taken the run over (a fenced writer's save); never taken for the latest"));
+                    superseded.Add((name.FileName, PublishedLateReason(manifest)));
                     continue;
                 }
                 var metadata = ToMetadata(manifest, name, storedLength);
@@ -1161,7 +1254,7 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
             }
 
             var (manifest, state, storedLength) = ReadVerified(entry.Name, FullCheck);
-            var metadata = ToMetadata(manifest, entry.Name, storedLength);
+            var metadata = ToMetadata(manifest, entry.Name, storedLength, ReadWriterRecord().Excludes(manifest.WriterGeneration, manifest.Step));
             var checkpoint = new Checkpoint<T>(Deserialize<T>(state, metadata), metadata, []);
             Loaded(activity, started, metadata);
             return checkpoint;
@@ -1423,8 +1516,9 @@ public sealed class CheckpointManager : IDisposable, IAsyncDisposable
         }
     }
 
-    private CheckpointMetadata ToMetadata(Manifest m, CheckpointFileName name, long storedLength) => new()
+    private CheckpointMetadata ToMetadata(Manifest m, CheckpointFileName name, long storedLength, bool publishedLate = false) => new()
     {
+        IsPublishedLate = publishedLate,
         Id = name.Id,
         ProcessType = m.ProcessType,
         Name = m.Name,

@@ -66,6 +66,15 @@ public sealed record CheckpointMetadata
     /// </summary>
     public long? WriterGeneration { get; init; }
 
+    /// <summary>
+    /// True when the run's writer record excludes this checkpoint: a writer that had lost the run (taken over, see
+    /// <see cref="CheckpointOptions.TakeOverLock"/>) published it late, above the step the run was at when it lost it.
+    /// The file is intact, but it is never loaded as the latest, retention does not count it, and a writer moves it to
+    /// <c>quarantine/</c>. Set by <see cref="CheckpointManager.List"/> and <c>Load</c> by id or step; false on a checkpoint
+    /// a save returns.
+    /// </summary>
+    public bool IsPublishedLate { get; init; }
+
     /// <summary>The .ckpt format version of the file, e.g. <c>1.0</c>.</summary>
     public string FormatVersion { get; init; } = string.Empty;
 

@@ -38,9 +38,10 @@ internal interface ICheckpointStore
     /// <summary>
     /// Takes the single-writer lock of the run or throws <see cref="CheckpointLockedException"/>; with
     /// <paramref name="takeOver"/>, takes it from a holder that still has it, which is then fenced: its
-    /// publishes fail with <see cref="CheckpointFencedException"/>.
+    /// publishes fail with <see cref="CheckpointFencedException"/>. <paramref name="published"/>, called with the lock
+    /// held, says what the published checkpoints record about their writers: the new generation is above theirs.
     /// </summary>
-    IWriterLock AcquireWriterLock(bool takeOver = false);
+    IWriterLock AcquireWriterLock(bool takeOver = false, Func<PublishedCheckpoints>? published = null);
 
     /// <summary>The run's writer record as stored now (generation, fences); an empty one when there is none.</summary>
     WriterRecord ReadWriterRecord();
@@ -51,6 +52,9 @@ internal interface IWriterLock : IDisposable
 {
     /// <summary>This writer's generation: one more than the previous writer's, recorded in every checkpoint it writes.</summary>
     long Generation { get; }
+
+    /// <summary>The writer record this writer wrote when it took the lock: its generation and the fences it knows.</summary>
+    WriterRecord Record { get; }
 
     /// <summary>Throws <see cref="CheckpointFencedException"/> when another process took the lock over.</summary>
     void ThrowIfFenced();

@@ -13,11 +13,9 @@ namespace Checkpointing.Storage;
 internal sealed class LocalDirectoryStore : ICheckpointStore
 {
     public const string CheckpointExtension = ".ckpt";
-    public const string TempMarker = ".tmp-";
+    public const string TempMarker = TemporaryFiles.Marker;
     public const string QuarantineDirectoryName = "quarantine";
     public const string LockFileName = "writer.lock";
-
-    private static readonly string ProcessIdText = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
 
     private readonly IFileSystem _fs;
     private readonly bool _skipFileSync;
@@ -105,9 +103,12 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
             return new PendingFile(this, inPlace, fileName, finalPath, fileName, finalPath);
         }
 
-        var tempName = fileName + TempMarker + ProcessIdText + "-" + Random.Shared.Next().ToString("x8", CultureInfo.InvariantCulture);
+        var tempName = TemporaryFiles.NameFor(fileName, unique: true);
         var tempPath = Path.Combine(Directory, tempName);
-        var file = Guard("create", tempPath, () =>
+
+        // Claimed before it exists, so that no writer of this process opening the run (after a takeover) removes it.
+        TemporaryFiles.Claim(tempPath);
+        var file = GuardReleasing(tempPath, () =>
         {
             if (OpenDirectory() is { } directory)
             {
@@ -188,6 +189,13 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
         return target;
     }
 
+    /// <summary>
+    /// Removes temp files left by writes that never published, except those a live process may still be writing: a
+    /// temp name carries its writer's process id (FORMAT.md §8), and a file of a live process on this host other than
+    /// this one (a writer taken over and still finishing its save, a concurrent takeover's new lock file), or one this
+    /// process is writing, stays. When a crashed writer's id has been reused by an unrelated process, its file stays
+    /// too, until an open after that process is gone.
+    /// </summary>
     public int RemoveTemporaryFiles()
     {
         if (!_fs.DirectoryExists(Directory))
@@ -198,7 +206,8 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
         var removed = 0;
         foreach (var entry in Guard("list", Directory, () => _fs.ListFiles(Directory)))
         {
-            if (entry.Name.Contains(TempMarker, StringComparison.Ordinal))
+            if (entry.Name.Contains(TempMarker, StringComparison.Ordinal)
+                && !TemporaryFiles.MayBeInUse(entry.Name, Path.Combine(Directory, entry.Name), IsAlive))
             {
                 Guard("delete", entry.Name, () => _fs.Delete(Path.Combine(Directory, entry.Name)));
                 removed++;
@@ -215,13 +224,14 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
 
     private static readonly TimeSpan HolderWait = TimeSpan.FromSeconds(2);
 
-    public IWriterLock AcquireWriterLock(bool takeOver = false)
+    public IWriterLock AcquireWriterLock(bool takeOver = false, Func<PublishedCheckpoints>? published = null)
     {
         var path = Path.Combine(Directory, LockFileName);
         WriterRecord? successor = null;
         string Record(string previous)
         {
-            successor = WriterRecord.Parse(previous).Successor(Environment.ProcessId, Environment.MachineName, fencedAtStep: null);
+            // Under the lock: no writer publishes while the checkpoints are looked at (but one fenced, see FORMAT.md §9).
+            successor = WriterRecord.Parse(previous).Successor(Environment.ProcessId, Environment.MachineName, fencedAtStep: null, published?.Invoke() ?? default);
             return successor.Format(DateTimeOffset.UtcNow);
         }
 
@@ -250,7 +260,7 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
 
         if (takeOver)
         {
-            return TakeOver(path);
+            return TakeOver(path, published);
         }
 
         var who = pid is null ? "another process (it has not recorded its pid yet)" : $"process {pid} on host '{host}'";
@@ -267,13 +277,14 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
     /// shared file system): a new lock file replaces the old one, and a fence at the newest published
     /// step makes anything the old holder publishes late stale.
     /// </summary>
-    private HeldWriterLock TakeOver(string path)
+    private HeldWriterLock TakeOver(string path, Func<PublishedCheckpoints>? published)
     {
         var fencedAtStep = HighestPublishedStep();
+        var checkpoints = published?.Invoke() ?? default;
         WriterRecord? successor = null;
         var handle = Guard("take over the lock", path, () => _fs.TakeOverLock(path, previous =>
         {
-            successor = WriterRecord.Parse(previous).Successor(Environment.ProcessId, Environment.MachineName, fencedAtStep);
+            successor = WriterRecord.Parse(previous).Successor(Environment.ProcessId, Environment.MachineName, fencedAtStep, checkpoints);
             return successor.Format(DateTimeOffset.UtcNow);
         }));
 
@@ -314,7 +325,7 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
 
     private HeldWriterLock Hold(IFileLock handle, WriterRecord record)
     {
-        var held = new HeldWriterLock(this, handle, record.Generation);
+        var held = new HeldWriterLock(this, handle, record);
         Volatile.Write(ref _writerLock, held);
         return held;
     }
@@ -466,14 +477,30 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
 
     private static T Guard<T>(string operation, string path, Func<T> action) => StorageErrors.Guard(operation, path, action);
 
+    /// <summary>Creates the temp file at <paramref name="tempPath"/>; when that fails, this process no longer claims it.</summary>
+    private static IWritableFile GuardReleasing(string tempPath, Func<IWritableFile> create)
+    {
+        try
+        {
+            return Guard("create", tempPath, create);
+        }
+        catch
+        {
+            TemporaryFiles.Release(tempPath);
+            throw;
+        }
+    }
+
     private static void Guard(string operation, string path, Action action) => StorageErrors.Guard(operation, path, action);
 
     internal static CheckpointStorageException StorageError(string operation, string path, Exception ex) => StorageErrors.From(operation, path, ex);
 
     /// <summary>The writer lock; releasing it also closes the run directory held open for saves.</summary>
-    private sealed class HeldWriterLock(LocalDirectoryStore store, IFileLock fileLock, long generation) : IWriterLock
+    private sealed class HeldWriterLock(LocalDirectoryStore store, IFileLock fileLock, WriterRecord record) : IWriterLock
     {
-        public long Generation => generation;
+        public long Generation => record.Generation;
+
+        public WriterRecord Record => record;
 
         public bool IsStillAtPath() => fileLock.IsStillAtPath();
 
@@ -555,10 +582,17 @@ internal sealed class LocalDirectoryStore : ICheckpointStore
 
         public void Dispose()
         {
-            Close();
-            if (!_published)
+            try
             {
-                TryDelete(tempPath);
+                Close();
+                if (!_published)
+                {
+                    TryDelete(tempPath);
+                }
+            }
+            finally
+            {
+                TemporaryFiles.Release(tempPath);
             }
         }
 

@@ -254,7 +254,20 @@ internal sealed class PosixFileSystem : IFileSystem
 
         // A new file, locked and written before it replaces the old one with a rename, so the path never
         // shows an empty or unlocked lock file. The old holder keeps its lock on the old file.
-        var temp = path + LocalDirectoryStore.TempMarker + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        var temp = TemporaryFiles.NameFor(path, unique: false);
+        TemporaryFiles.Claim(temp);
+        try
+        {
+            return TakeOverLock(path, temp, record);
+        }
+        finally
+        {
+            TemporaryFiles.Release(temp);
+        }
+    }
+
+    private IFileLock TakeOverLock(string path, string temp, Func<string, string> record)
+    {
         var fd = Libc.Open(temp, Libc.O_RDWR | Libc.OpenFlagsCreate | Libc.OpenFlagsCloexec, 420 /* 0644 */);
         if (fd < 0)
         {

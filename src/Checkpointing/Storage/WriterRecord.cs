@@ -50,13 +50,25 @@ internal sealed record WriterRecord(int? ProcessId, string? Host, long Generatio
     public WriterRecord WithLastFenceAt(long step) =>
         this with { Fences = [.. Fences.Take(Fences.Count - 1), Fences[^1] with { Step = Math.Max(Fences[^1].Step, step) }] };
 
-    /// <summary>The record of the next writer after this one; with <paramref name="fencedAtStep"/>, one that takes the run over from this one.</summary>
-    public WriterRecord Successor(int processId, string host, long? fencedAtStep)
+    /// <summary>
+    /// The record of the next writer after this one; with <paramref name="fencedAtStep"/>, one that takes the run over from this one.
+    /// <paramref name="published"/> is what the run's checkpoints say: the highest <c>writerGeneration</c> among their manifests
+    /// and the highest step among their names. The new generation is above both this record's and the checkpoints' (a record
+    /// that was deleted, or is older than the checkpoints, must not restart generations below them), and when the checkpoints'
+    /// generation is the higher, the writers of those generations are fenced at the highest step: this record did not know
+    /// them, and whatever they publish from now on is late.
+    /// </summary>
+    public WriterRecord Successor(int processId, string host, long? fencedAtStep, PublishedCheckpoints published = default)
     {
+        var previous = Math.Max(Generation, published.HighestGeneration);
         var fences = new List<WriterFence>(Fences);
         if (fencedAtStep is long step)
         {
-            fences.Add(new WriterFence(Generation, step));
+            fences.Add(new WriterFence(previous, step));
+        }
+        else if (published.HighestGeneration > Generation)
+        {
+            fences.Add(new WriterFence(published.HighestGeneration, published.HighestStep));
         }
 
         if (fences.Count > KeptFences)
@@ -64,7 +76,7 @@ internal sealed record WriterRecord(int? ProcessId, string? Host, long Generatio
             fences.RemoveRange(0, fences.Count - KeptFences);
         }
 
-        return new WriterRecord(processId, host, Generation + 1, fences);
+        return new WriterRecord(processId, host, previous + 1, fences);
     }
 
     /// <summary>True when a fence says that a checkpoint of <paramref name="generation"/> at <paramref name="step"/> was published after its writer lost the run.</summary>
@@ -93,3 +105,8 @@ internal sealed record WriterRecord(int? ProcessId, string? Host, long Generatio
         return text.ToString();
     }
 }
+
+/// <summary>What a run's published checkpoints say about their writers, for the next writer's record.</summary>
+/// <param name="HighestGeneration">The highest <c>writerGeneration</c> in their manifests (0 when none has one).</param>
+/// <param name="HighestStep">The highest step among their names.</param>
+internal readonly record struct PublishedCheckpoints(long HighestGeneration, long HighestStep);

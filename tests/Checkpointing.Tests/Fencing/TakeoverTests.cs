@@ -126,15 +126,8 @@ public sealed class TakeoverTests : IDisposable
             using var b = Open(takeOver: true);
             b.Save(new Payload(4, "b"), step: 4);
 
-            // What a writer paused between its last check and its rename publishes when it resumes: a
-            // generation-1 file above the fence step. Made in another root, whose first writer is generation 1 too.
-            using var elsewhere = new TempRoot();
-            using (var late = new CheckpointManager(Type, Run, elsewhere.Options()))
-            {
-                var meta = late.Save(new Payload(5, "a-late"), step: 5);
-                Assert.Equal(1, meta.WriterGeneration);
-                File.Copy(Path.Combine(elsewhere.RunDirectory(Type, Run), meta.Id + ".ckpt"), Path.Combine(_root.RunDirectory(Type, Run), meta.Id + ".ckpt"));
-            }
+            // What a writer paused between its last check and its rename publishes when it resumes: a generation-1 file above the fence step.
+            LatePublish.CopyInto(_root, Type, Run, new Payload(5, "a-late"), step: 5);
 
             using (var reader = Open(readOnly: true))
             {
@@ -153,6 +146,25 @@ public sealed class TakeoverTests : IDisposable
         using var next = Open();
         Assert.Equal(new Payload(4, "b"), next.LoadLatest<Payload>()!.State);
         Assert.Equal(3, next.Save(new Payload(5, "c"), step: 5).WriterGeneration);
+    }
+
+    [Fact]
+    public void ListAndLoad_ACheckpointPublishedLate_AreMarkedSo()
+    {
+        using var a = Open();
+        var before = a.Save(new Payload(3, "a"), step: 3);
+        using var b = Open(takeOver: true);
+        var own = b.Save(new Payload(4, "b"), step: 4);
+        var lateId = LatePublish.CopyInto(_root, Type, Run, new Payload(5, "a-late"), step: 5);
+
+        using var reader = Open(readOnly: true);
+        var listed = reader.List();
+
+        Assert.Equal([(before.Id, false), (own.Id, false), (lateId, true)], listed.Select(m => (m.Id, m.IsPublishedLate)));
+        Assert.True(reader.Load<Payload>(lateId).Metadata.IsPublishedLate);
+        Assert.True(reader.Load<Payload>(5).Metadata.IsPublishedLate);
+        Assert.False(reader.Load<Payload>(own.Id).Metadata.IsPublishedLate);
+        Assert.False(own.IsPublishedLate);
     }
 
     [Fact]
@@ -180,12 +192,7 @@ public sealed class TakeoverTests : IDisposable
     {
         using var a = Open();
         using var b = Open(takeOver: true);
-        using var elsewhere = new TempRoot();
-        using (var late = new CheckpointManager(Type, Run, elsewhere.Options()))
-        {
-            var meta = late.Save(new Payload(5, "a-late"), step: 5);
-            File.Copy(Path.Combine(elsewhere.RunDirectory(Type, Run), meta.Id + ".ckpt"), Path.Combine(_root.RunDirectory(Type, Run), meta.Id + ".ckpt"));
-        }
+        LatePublish.CopyInto(_root, Type, Run, new Payload(5, "a-late"), step: 5);
 
         Assert.Null(b.LoadLatest<Payload>());
         Assert.Single(b.List());

@@ -75,6 +75,39 @@ public sealed class WriterRecordTests
     }
 
     [Fact]
+    public void Successor_CheckpointsOfAHigherGenerationThanTheRecord_StartsAboveThemAndFencesThem()
+    {
+        var lost = WriterRecord.Parse(null);
+
+        var next = lost.Successor(7, "h", fencedAtStep: null, new PublishedCheckpoints(HighestGeneration: 5, HighestStep: 300));
+
+        Assert.Equal(6, next.Generation);
+        Assert.Equal([new WriterFence(5, 300)], next.Fences);
+    }
+
+    [Fact]
+    public void Successor_CheckpointsNotAboveTheRecord_ChangeNothing()
+    {
+        var record = WriterRecord.Parse("generation=5\nfence=2:40\n");
+
+        var next = record.Successor(7, "h", fencedAtStep: null, new PublishedCheckpoints(HighestGeneration: 5, HighestStep: 300));
+
+        Assert.Equal(6, next.Generation);
+        Assert.Equal([new WriterFence(2, 40)], next.Fences);
+    }
+
+    [Fact]
+    public void Successor_ByTakeoverOfARecordOlderThanTheCheckpoints_FencesTheHigherGeneration()
+    {
+        var held = WriterRecord.Parse("generation=2\n");
+
+        var taker = held.Successor(6, "b", fencedAtStep: 120, new PublishedCheckpoints(HighestGeneration: 4, HighestStep: 120));
+
+        Assert.Equal(5, taker.Generation);
+        Assert.Equal([new WriterFence(4, 120)], taker.Fences);
+    }
+
+    [Fact]
     public void Successor_KeepsOnlyTheNewestFences()
     {
         var record = WriterRecord.Parse(null);

@@ -18,6 +18,9 @@ public abstract class CheckpointStoreConformanceTests
     /// <summary>Every file name at the run location, including temporary ones (not including subfolders).</summary>
     private protected abstract IReadOnlyList<string> AllFileNames();
 
+    /// <summary>What the exit of a process that wrote through these stores does: none of the files it was writing is in use any more.</summary>
+    private protected abstract void WriterProcessExited();
+
     /// <summary>The bytes at a location returned by <see cref="ICheckpointStore.Quarantine"/>, or null when nothing is there.</summary>
     private protected abstract byte[]? ReadQuarantined(string location);
 
@@ -149,6 +152,7 @@ public abstract class CheckpointStoreConformanceTests
         Publish(writer, Name1, published);
         var abandoned = writer.CreatePending(Name2);
         abandoned.Append(Payload(4096, 2));
+        WriterProcessExited();
 
         var next = OpenStore();
         var removed = next.RemoveTemporaryFiles();

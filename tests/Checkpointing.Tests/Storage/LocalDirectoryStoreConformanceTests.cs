@@ -24,6 +24,14 @@ public sealed class LocalDirectoryStoreConformanceTests : CheckpointStoreConform
         return store;
     }
 
+    private protected override void WriterProcessExited()
+    {
+        foreach (var name in AllFileNames())
+        {
+            TemporaryFiles.Release(Path.Combine(RunDirectory, name));
+        }
+    }
+
     private protected override IReadOnlyList<string> AllFileNames() =>
         Directory.Exists(RunDirectory) ? Directory.GetFiles(RunDirectory).Select(Path.GetFileName).OfType<string>().ToList() : [];
 

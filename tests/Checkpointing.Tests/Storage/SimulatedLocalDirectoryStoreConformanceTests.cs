@@ -16,6 +16,14 @@ public sealed class SimulatedLocalDirectoryStoreConformanceTests : CheckpointSto
         return store;
     }
 
+    private protected override void WriterProcessExited()
+    {
+        foreach (var name in AllFileNames())
+        {
+            TemporaryFiles.Release(Path.Combine(RunDirectory, name));
+        }
+    }
+
     private protected override IReadOnlyList<string> AllFileNames() => _fs.Peek(RunDirectory).Select(f => f.Name).ToList();
 
     private protected override byte[]? ReadQuarantined(string location) => _fs.PeekBytes(location);
