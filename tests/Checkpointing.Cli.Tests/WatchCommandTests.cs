@@ -24,7 +24,7 @@ public sealed class WatchCommandTests : IDisposable
         using var run = Open();
         run.Save(new TrainState(1, [1]), 1, totalSteps: 4, metrics: new Dictionary<string, double> { ["loss"] = 0.5 });
         run.Save(new TrainState(2, [2]), 2, totalSteps: 4, metrics: new Dictionary<string, double> { ["loss"] = 0.25 });
-        using var watch = CkptProcess.Start(null, "watch", "training/live", "--interval", "0.1", "--root", _root);
+        using var watch = StartWatch();
 
         var first = await NextLine(watch);
         run.Save(new TrainState(3, [3]), 3, totalSteps: 4);
@@ -46,7 +46,7 @@ public sealed class WatchCommandTests : IDisposable
     [Fact]
     public async Task Watch_RunDoesNotExistYet_WaitsForItsFirstCheckpoint()
     {
-        using var watch = CkptProcess.Start(null, "watch", "training/live", "--interval", "0.1", "--root", _root);
+        using var watch = StartWatch();
         using (var guard = new CancellationTokenSource(HangGuard))
         {
             var notice = await watch.StandardError.ReadLineAsync(guard.Token);
@@ -71,7 +71,7 @@ public sealed class WatchCommandTests : IDisposable
     {
         using var run = Open();
         run.Save(new TrainState(1, [1]), 1, totalSteps: 4);
-        using var watch = CkptProcess.Start(null, "watch", "training/live", "--interval", "0.1", "--root", _root);
+        using var watch = StartWatch();
 
         await NextLine(watch);
         run.Save(new TrainState(2, [2]), 2, totalSteps: 4, status: CheckpointStatus.Failed);
@@ -86,7 +86,7 @@ public sealed class WatchCommandTests : IDisposable
     {
         using var run = Open();
         run.Save(new TrainState(1, [1]), 1, totalSteps: 4);
-        using var watch = CkptProcess.Start(null, "watch", "training/live", "--interval", "0.1", "--root", _root);
+        using var watch = StartWatch();
         await NextLine(watch);
 
         using (var kill = Process.Start(new ProcessStartInfo("kill", ["-INT", watch.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!)
@@ -99,6 +99,8 @@ public sealed class WatchCommandTests : IDisposable
         Assert.Contains("Stopped watching", rest, StringComparison.Ordinal);
         run.Save(new TrainState(2, [2]), 2, totalSteps: 4);
     }
+
+    private Process StartWatch() => CkptProcess.Start(null, "watch", "training/live", "--interval", "0.1", "--root", _root);
 
     private CheckpointManager Open() => new("training", "live", new CheckpointOptions { RootDirectory = _root, KeepLastN = null });
 

@@ -110,7 +110,7 @@ internal static class HtmlReportWriter
             html.Append($"<p class=\"note\">{Escape(run.StateNote)}</p>");
         }
 
-        var sessionsSeen = run.Checkpoints.Select(RunSessions.Of).Distinct(StringComparer.Ordinal).Count();
+        var sessionsSeen = RunSessions.Seen(run.Checkpoints);
         if (sessions > sessionsSeen && run.Checkpoints.Count > 0)
         {
             html.Append($"<p class=\"note\">{Escape($"The run has had {sessions} sessions, but the checkpoints kept come from {Count(sessionsSeen, "session")}: retention deleted the others, so their interruptions and resumes cannot be marked on the plots.")}</p>");

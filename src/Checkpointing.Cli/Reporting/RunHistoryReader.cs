@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Checkpointing.Cli.Reports;
 using Checkpointing.Cli.Runs;
 using Checkpointing.Studies;
 
@@ -6,15 +7,14 @@ namespace Checkpointing.Cli.Reporting;
 
 /// <summary>
 /// Reads a <see cref="RunHistory"/> through a read-only manager: every checkpoint's footer (<see cref="CheckpointManager.List"/>),
-/// the health as <c>ckpt list</c> reports it (<see cref="RunSummarizer"/>: footers, the newest valid checkpoint verified), a study's trials
-/// from its journal (<see cref="Study.Inspect"/>), and the newest valid state, for the rewards per episode (or a study's
-/// trials from its snapshot when the journal is missing or unreadable).
+/// the health as <c>ckpt list</c> reports it and a study's trials from its journal (<see cref="RunSummarizer"/>), and, for a run
+/// without a readable study journal, the newest valid state: the rewards per episode, or a study's trials from its snapshot.
 /// </summary>
 internal static class RunHistoryReader
 {
     public static RunHistory Read(CheckpointRoot root, RunReference run)
     {
-        var summary = RunSummarizer.Summarize(root, run);
+        var summary = RunSummarizer.Summarize(root, run, studyDetails: true);
         if (summary.Error is not null)
         {
             return new RunHistory(run, summary, [], [], null, null, null);
@@ -22,15 +22,15 @@ internal static class RunHistoryReader
 
         using var manager = root.OpenUnchecked(run);
         var checkpoints = manager.List();
-        StudyHistory? study = null;
+        var study = FromJournal(summary.Study);
         RewardHistory? rewards = null;
         string? note = null;
         try
         {
-            study = ReadStudyJournal(manager);
-            if (manager.LoadLatest<JsonElement>() is { } latest)
+            // A study's state holds no rewards: its newest state is read only when its journal could not be.
+            if (study is null && manager.LoadLatest<JsonElement>() is { } latest)
             {
-                study ??= RunStateReader.ReadStudy(latest.State, latest.Metadata.Id);
+                study = RunStateReader.ReadStudy(latest.State, latest.Metadata.Id);
                 rewards = study is null ? RunStateReader.ReadRewards(latest.State, latest.Metadata.Id) : null;
             }
         }
@@ -47,21 +47,8 @@ internal static class RunHistoryReader
     }
 
     /// <summary>Every finished trial of the run's study, from its journal; null without a study journal or a readable header.</summary>
-    private static StudyHistory? ReadStudyJournal(CheckpointManager manager)
-    {
-        StudyInspection? inspection;
-        try
-        {
-            inspection = Study.Inspect(manager);
-        }
-        catch (CheckpointException)
-        {
-            // Unreadable (permissions, another version): the snapshot in the newest checkpoint is the fallback, and 'ckpt verify' says why.
-            return null;
-        }
-
-        return inspection is { Direction: StudyDirection direction }
-            ? new StudyHistory(direction, [.. inspection.Trials.Select(t => new TrialPoint(t.Number, t.State == TrialState.Failed ? null : t.Value, t.FinishedAt))], $"the study journal ({Study.JournalFileName})")
+    private static StudyHistory? FromJournal(StudyReport? study) =>
+        study is { Direction: string direction, Trials: { } trials } && Enum.TryParse<StudyDirection>(direction, out var parsed)
+            ? new StudyHistory(parsed, [.. trials.Select(t => new TrialPoint(t.Number, t.State == nameof(TrialState.Failed) ? null : t.Value, t.FinishedUtc))], $"the study journal ({Study.JournalFileName})")
             : null;
-    }
 }

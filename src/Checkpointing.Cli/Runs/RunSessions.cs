@@ -20,7 +20,7 @@ internal static class RunSessions
     /// </summary>
     public static int Count(IReadOnlyList<CheckpointMetadata> checkpoints)
     {
-        var seen = checkpoints.Select(Of).Distinct(StringComparer.Ordinal).Count();
+        var seen = Seen(checkpoints);
         var tagged = checkpoints
             .Select(c => c.Tags.TryGetValue(TrainingCheckpointCallback.SessionsTag, out var text)
                 && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0)
@@ -28,4 +28,7 @@ internal static class RunSessions
             .Max();
         return Math.Max(seen, tagged);
     }
+
+    /// <summary>How many sessions wrote the checkpoints in <paramref name="checkpoints"/>.</summary>
+    public static int Seen(IReadOnlyList<CheckpointMetadata> checkpoints) => checkpoints.Select(Of).Distinct(StringComparer.Ordinal).Count();
 }

@@ -21,7 +21,8 @@ internal static class RunSummarizer
     /// <inheritdoc cref="FullCheck"/>
     public const string BinarySectionsNotReadCheck = "binarySectionsNotRead";
 
-    public static RunSummary Summarize(CheckpointRoot root, RunReference run)
+    /// <param name="studyDetails">Whether the study report carries the search space and every trial (<c>ckpt report</c> plots them).</param>
+    public static RunSummary Summarize(CheckpointRoot root, RunReference run, bool studyDetails = false)
     {
         var directory = root.RunDirectory(run);
         var files = CheckpointRoot.CheckpointFileNames(directory);
@@ -67,7 +68,7 @@ internal static class RunSummarizer
                 : null;
             return new RunSummary(run.ProcessType, run.Name, current?.Step, current?.TotalSteps, current?.ProgressPercent, current?.Status.ToString(),
                 newest, files.Count, size, valid, damaged, quarantined, writer, null, estimate.StepsPerSecond, eta,
-                JournalReader.ReadJournal(manager, listed, details: false), JournalReader.ReadStudy(manager, current?.TotalSteps, details: false),
+                JournalReader.ReadJournal(manager, listed, details: false), JournalReader.ReadStudy(manager, current?.TotalSteps, studyDetails),
                 current is null ? null : notRead ? BinarySectionsNotReadCheck : FullCheck, notRead ? binaryBytes : null);
         }
         catch (Exception ex) when (ex is CheckpointException or ArgumentException or IOException or UnauthorizedAccessException)
